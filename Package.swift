@@ -1,0 +1,84 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "coachline",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "coachline", targets: ["coachline"]),
+        .library(name: "TwilioSim", targets: ["TwilioSim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Domain: call flow decisions, interview planning, question bank, coaching, TwiML, ports.
+        .target(
+            name: "CoachCore",
+            resources: [.copy("Resources/questions.json")]
+        ),
+        // WAV and G.711 mu-law: the phone network's audio.
+        .target(name: "CoachAudio"),
+        // Twilio's wire rules shared by the server and the simulator: request signing, form bodies.
+        .target(
+            name: "TwilioSupport",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // SQL storage (SQLite embedded; portable SQL through SQLKit).
+        .target(
+            name: "CoachStore",
+            dependencies: [
+                "CoachCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The Hummingbird app: routes, signature check, background preparation, settings.
+        .target(
+            name: "CoachServer",
+            dependencies: [
+                "CoachCore", "CoachAudio", "CoachStore", "TwilioSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A TwiML interpreter that behaves like Twilio against any base URL.
+        .target(
+            name: "TwilioSim",
+            dependencies: [
+                "CoachAudio", "TwilioSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "coachline",
+            dependencies: [
+                "CoachCore", "CoachServer", "CoachStore", "TwilioSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CoachCoreTests", dependencies: ["CoachCore"]),
+        .testTarget(name: "CoachAudioTests", dependencies: ["CoachAudio"]),
+        .testTarget(name: "TwilioSupportTests", dependencies: ["TwilioSupport"]),
+        .testTarget(
+            name: "CoachServerTests",
+            dependencies: [
+                "CoachServer", "CoachStore", "TwilioSim", "CoachAudio",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

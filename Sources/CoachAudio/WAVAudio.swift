@@ -1,0 +1,115 @@
+import Foundation
+
+/// Audio in a RIFF/WAVE container: the format Twilio's `<Play>` fetches and speech APIs can return.
+public struct WAVAudio: Sendable, Equatable {
+    public var encoding: AudioEncoding
+    public var sampleRate: Int
+    public var channels: Int
+    /// The raw sample bytes of the data chunk, interleaved when there is more than one channel.
+    public var payload: Data
+    /// Bits per sample as written in the fmt chunk. Fixed by the encoding except for `.other`.
+    public var bitsPerSample: Int
+
+    /// - Parameter bitsPerSample: only used for `.other` encodings (default 16); the known encodings fix it.
+    public init(encoding: AudioEncoding, sampleRate: Int, channels: Int, payload: Data, bitsPerSample: Int? = nil) {
+        self.encoding = encoding
+        self.sampleRate = sampleRate
+        self.channels = channels
+        self.payload = payload
+        self.bitsPerSample = encoding.fixedBitsPerSample ?? bitsPerSample ?? 16
+    }
+
+    /// Bytes per sample frame (one sample for every channel), the fmt chunk's block align.
+    public var blockAlign: Int { channels * ((bitsPerSample + 7) / 8) }
+
+    public var durationSeconds: Double {
+        let bytesPerSecond = blockAlign * sampleRate
+        guard bytesPerSecond > 0 else { return 0 }
+        return Double(payload.count) / Double(bytesPerSecond)
+    }
+
+    /// What a phone call carries without conversion: 8 kHz mono mu-law.
+    public var isTelephonyReady: Bool {
+        encoding == .muLaw && sampleRate == 8000 && channels == 1
+    }
+
+    /// The samples as 16-bit linear PCM (interleaved if multichannel), or `nil` for encodings this module
+    /// cannot decode.
+    public func pcm16Samples() -> [Int16]? {
+        switch encoding {
+        case .pcm16: PCM16.samples(fromLittleEndian: payload)
+        case .muLaw: MuLaw.decode([UInt8](payload))
+        case .aLaw, .other: nil
+        }
+    }
+
+    /// 8 kHz mono mu-law audio from bytes that are already mu-law (e.g. a Twilio media stream).
+    public static func telephony(muLawBytes: [UInt8]) -> WAVAudio {
+        WAVAudio(encoding: .muLaw, sampleRate: 8000, channels: 1, payload: Data(muLawBytes))
+    }
+
+    /// Converts mono PCM at any rate (e.g. 24 kHz speech synthesis) to 8 kHz mono mu-law.
+    public static func telephony(pcm16 samples: [Int16], sampleRate: Int) -> WAVAudio {
+        let narrowband = Resampler.resample(samples, from: sampleRate, to: 8000)
+        return telephony(muLawBytes: MuLaw.encode(narrowband))
+    }
+}
+
+extension WAVAudio {
+    /// A complete RIFF/WAVE file.
+    ///
+    /// Non-PCM formats (mu-law, A-law, others) get an 18-byte fmt chunk (with a zero extension size) and a
+    /// fact chunk holding the frame count, as the WAVE specification requires; PCM gets the plain 16-byte fmt.
+    public func encoded() -> Data {
+        let isPCM = encoding.formatTag == 1
+        var fmt = ByteWriter()
+        fmt.uint16(encoding.formatTag)
+        fmt.uint16(UInt16(truncatingIfNeeded: channels))
+        fmt.uint32(UInt32(truncatingIfNeeded: sampleRate))
+        fmt.uint32(UInt32(truncatingIfNeeded: sampleRate * blockAlign))
+        fmt.uint16(UInt16(truncatingIfNeeded: blockAlign))
+        fmt.uint16(UInt16(truncatingIfNeeded: bitsPerSample))
+        if !isPCM { fmt.uint16(0) }
+
+        var body = ByteWriter()
+        body.fourCC("WAVE")
+        body.chunk("fmt ", fmt.bytes)
+        if !isPCM {
+            var fact = ByteWriter()
+            fact.uint32(UInt32(truncatingIfNeeded: blockAlign > 0 ? payload.count / blockAlign : 0))
+            body.chunk("fact", fact.bytes)
+        }
+        body.chunk("data", [UInt8](payload))
+
+        var file = ByteWriter()
+        file.chunk("RIFF", body.bytes)
+        return Data(file.bytes)
+    }
+}
+
+/// Appends little-endian fields and RIFF chunks.
+struct ByteWriter {
+    private(set) var bytes: [UInt8] = []
+
+    mutating func uint16(_ value: UInt16) {
+        bytes.append(UInt8(truncatingIfNeeded: value))
+        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
+    }
+
+    mutating func uint32(_ value: UInt32) {
+        uint16(UInt16(truncatingIfNeeded: value))
+        uint16(UInt16(truncatingIfNeeded: value >> 16))
+    }
+
+    mutating func fourCC(_ id: String) {
+        bytes.append(contentsOf: Array(id.utf8.prefix(4)))
+    }
+
+    /// The declared size excludes the pad byte that keeps the next chunk on an even offset.
+    mutating func chunk(_ id: String, _ body: [UInt8]) {
+        fourCC(id)
+        uint32(UInt32(truncatingIfNeeded: body.count))
+        bytes.append(contentsOf: body)
+        if body.count % 2 == 1 { bytes.append(0) }
+    }
+}

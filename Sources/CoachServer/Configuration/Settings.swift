@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+
+/// Every setting CoachLine reads, from the environment and an optional `.env` file. Values are
+/// checked at start-up: a bad one stops the server with a message naming the setting, instead of
+/// surfacing later as a broken call.
+public struct Settings: Sendable {
+    public var port: Int = 3000
+    public var host: String = "0.0.0.0"
+    public var databaseURL: String = "sqlite://coachline.sqlite"
+    public var publicBaseURL: String?
+    public var twilioAccountSid: String?
+    public var twilioAuthToken: String?
+    public var questionsPerInterview: Int = 5
+    public var answerMaxSeconds: Int = 60
+    public var answerSilenceSeconds: Int = 3
+    public var holdWaitSeconds: Double = 3
+    public var twilioVoice: String = "Polly.Joanna"
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    /// The documented settings, in the order `serve --help` and the README list them.
+    public static let catalog: [SettingSpec] = [
+        .init("PORT", "3000", "TCP port the HTTP server listens on."),
+        .init("HOST", "0.0.0.0", "Address to bind; 127.0.0.1 keeps the server local (e.g. behind a tunnel)."),
+        .init(
+            "DATABASE_URL", "sqlite://coachline.sqlite",
+            "Where calls are stored: sqlite://FILE (relative to the working directory), sqlite:///ABSOLUTE/FILE or sqlite::memory:."
+        ),
+        .init(
+            "PUBLIC_BASE_URL", "(unset)",
+            "The https URL Twilio reaches this server at, e.g. https://coach.example.com. Makes TwiML URLs absolute and is the URL signatures are checked against behind proxies and tunnels."
+        ),
+        .init("TWILIO_ACCOUNT_SID", "(unset)", "Your Twilio account SID (AC followed by 32 hex digits)."),
+        .init(
+            "TWILIO_AUTH_TOKEN", "(unset)",
+            "Your Twilio auth token. When set, every webhook must carry a valid X-Twilio-Signature (403 otherwise)."),
+        .init("QUESTIONS_PER_INTERVIEW", "5", "Questions in one mock interview (1 to 10)."),
+        .init("ANSWER_MAX_SECONDS", "60", "Longest recorded answer, in seconds (10 to 600)."),
+        .init(
+            "ANSWER_SILENCE_SECONDS", "3",
+            "Seconds of silence that end an answer (1 to 10). Twilio's own default of 5 is dead air for the caller."),
+        .init(
+            "HOLD_WAIT_SECONDS", "3",
+            "How long the wait endpoint waits for a question still being prepared before using a bank question (0.5 to 8)."
+        ),
+        .init("TWILIO_VOICE", "Polly.Joanna", "The <Say> voice used when no speech synthesizer is configured."),
+        .init("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error or critical."),
+    ]
+
+    /// Reads settings from `environment` (the process environment wins over `.env` entries).
+    public static func load(environment: [String: String]) throws(SettingsError) -> Settings {
+        var settings = Settings()
+        let reader = SettingsReader(environment: environment)
+        settings.port = try reader.int("PORT", default: 3000, range: 1...65535)
+        settings.host = try reader.string("HOST", default: "0.0.0.0")
+        settings.databaseURL = try reader.string("DATABASE_URL", default: "sqlite://coachline.sqlite")
+        settings.publicBaseURL = try reader.baseURL("PUBLIC_BASE_URL")
+        settings.twilioAccountSid = try reader.optional("TWILIO_ACCOUNT_SID").map { sid throws(SettingsError) in
+            guard sid.count == 34, sid.hasPrefix("AC"), sid.dropFirst(2).allSatisfy(\.isHexDigit) else {
+                throw SettingsError(
+                    name: "TWILIO_ACCOUNT_SID", message: "must be AC followed by 32 hex digits, got '\(sid)'")
+            }
+            return sid
+        }
+        settings.twilioAuthToken = try reader.optional("TWILIO_AUTH_TOKEN")
+        settings.questionsPerInterview = try reader.int("QUESTIONS_PER_INTERVIEW", default: 5, range: 1...10)
+        settings.answerMaxSeconds = try reader.int("ANSWER_MAX_SECONDS", default: 60, range: 10...600)
+        settings.answerSilenceSeconds = try reader.int("ANSWER_SILENCE_SECONDS", default: 3, range: 1...10)
+        settings.holdWaitSeconds = try reader.double("HOLD_WAIT_SECONDS", default: 3, range: 0.5...8)
+        settings.twilioVoice = try reader.string("TWILIO_VOICE", default: "Polly.Joanna")
+        let level = try reader.string("LOG_LEVEL", default: "info").lowercased()
+        guard let parsed = Logger.Level(rawValue: level) else {
+            throw SettingsError(
+                name: "LOG_LEVEL",
+                message: "must be one of trace, debug, info, notice, warning, error, critical; got '\(level)'")
+        }
+        settings.logLevel = parsed
+        return settings
+    }
+}
+
+public struct SettingSpec: Sendable {
+    public let name: String
+    public let defaultValue: String
+    public let help: String
+
+    init(_ name: String, _ defaultValue: String, _ help: String) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+}
+
+public struct SettingsError: Error, CustomStringConvertible, Equatable {
+    public let name: String
+    public let message: String
+    public var description: String { "\(name): \(message)" }
+}
+
+/// Typed access to raw setting strings; empty values count as unset.
+struct SettingsReader {
+    let environment: [String: String]
+
+    func optional(_ name: String) throws(SettingsError) -> String? {
+        guard let value = environment[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    func string(_ name: String, default fallback: String) throws(SettingsError) -> String {
+        try optional(name) ?? fallback
+    }
+
+    func int(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(SettingsError) -> Int {
+        guard let raw = try optional(name) else { return fallback }
+        guard let value = Int(raw), range.contains(value) else {
+            throw SettingsError(
+                name: name, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(raw)'")
+        }
+        return value
+    }
+
+    func double(_ name: String, default fallback: Double, range: ClosedRange<Double>) throws(SettingsError) -> Double {
+        guard let raw = try optional(name) else { return fallback }
+        guard let value = Double(raw), range.contains(value) else {
+            throw SettingsError(
+                name: name, message: "must be a number from \(range.lowerBound) to \(range.upperBound), got '\(raw)'")
+        }
+        return value
+    }
+
+    func baseURL(_ name: String) throws(SettingsError) -> String? {
+        guard var raw = try optional(name) else { return nil }
+        while raw.hasSuffix("/") { raw.removeLast() }
+        guard let url = URL(string: raw), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            url.host != nil, url.query == nil, url.fragment == nil
+        else {
+            throw SettingsError(
+                name: name, message: "must be an absolute http(s) URL without query, e.g. https://coach.example.com; got '\(raw)'")
+        }
+        return raw
+    }
+}

@@ -1,0 +1,34 @@
+import CoachCore
+import CoachStore
+import Crypto
+import Foundation
+
+/// Synthesised audio by content: the key is a hash of voice and text, so the same words in the same
+/// voice are made once, shared by every call (and every instance, since the bytes live in the database),
+/// and a changed voice or text gets a new URL (Twilio caches audio by URL).
+public struct AudioLibrary: Sendable {
+    let store: SQLStore
+
+    public init(store: SQLStore) {
+        self.store = store
+    }
+
+    public static func key(voice: String, text: String) -> String {
+        let digest = SHA256.hash(data: Data("\(voice)\n\(text)".utf8))
+        return digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Keys are lowercase hex; anything else (dots, slashes) is refused before touching storage.
+    public static func isValidKey(_ key: String) -> Bool {
+        key.count == 32 && key.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+
+    /// Returns the key of `text` in the synthesizer's voice, synthesising it if needed.
+    func audioKey(for text: String, synthesizer: any SpeechSynthesizer) async throws -> String {
+        let key = Self.key(voice: synthesizer.voiceIdentity, text: text)
+        if try await store.hasAudio(key: key) { return key }
+        let bytes = try await synthesizer.synthesize(text)
+        try await store.saveAudio(key: key, contentType: "audio/wav", bytes: Data(bytes))
+        return key
+    }
+}

@@ -1,0 +1,264 @@
+import CoachCore
+import CoachStore
+import Foundation
+import Logging
+
+/// What each webhook does: read stored state, let `CallFlow` decide, store the outcome, start
+/// background preparation. Nothing here awaits a provider; the only wait is the bounded one in
+/// `continueInterview`, which is the designed fallback path.
+public struct CallService: Sendable {
+    let store: SQLStore
+    let flow: CallFlow
+    let bank: QuestionBank
+    let bankSource: BankQuestionSource
+    let preparer: QuestionPreparer
+    let recordings: RecordingIntake
+    let holdWaitSeconds: Double
+    let logger: Logger
+
+    init(
+        store: SQLStore, flow: CallFlow, bank: QuestionBank, preparer: QuestionPreparer, holdWaitSeconds: Double,
+        logger: Logger
+    ) {
+        self.store = store
+        self.flow = flow
+        self.bank = bank
+        self.bankSource = BankQuestionSource(planner: InterviewPlanner(bank: bank))
+        self.preparer = preparer
+        self.recordings = RecordingIntake(store: store, logger: logger)
+        self.holdWaitSeconds = holdWaitSeconds
+        self.logger = logger
+    }
+
+    // MARK: Menu
+
+    func incomingCall(_ params: TwilioParameters) async throws -> TwiMLDocument {
+        let callSid = try params.requireCallSid()
+        let (call, returning) = try await store.beginCall(callSid: callSid, caller: params.caller)
+        // The caller listens to the menu for several seconds: time enough to prepare question 1.
+        preparer.prepare(callSid: callSid, number: 1)
+        return flow.greeting(
+            returning: returning, roleName: call.role.map(roleName), resume: params.query["resume"] == "1")
+    }
+
+    func menu(_ params: TwilioParameters) async throws -> TwiMLDocument {
+        let attempt = params.queryInt("attempt", default: 1)
+        switch flow.decideMenu(digits: params.digits, speech: params.speech, attempt: attempt) {
+        case .chosen(.interview): return try await startInterview(params)
+        case .chosen(.progress): return try await progress(params)
+        case .chosen(.role): return flow.rolePrompt(attempt: 1)
+        case .retry(let next): return flow.menuRetry(attempt: next)
+        case .giveUp: return flow.goodbye(SpokenCopy.menuGoodbye)
+        }
+    }
+
+    func chooseRole(_ params: TwilioParameters) async throws -> TwiMLDocument {
+        let callSid = try params.requireCallSid()
+        let attempt = params.queryInt("attempt", default: 1)
+        guard let role = RoleMatcher(bank: bank).match(digits: params.digits, speech: params.speech) else {
+            return flow.roleRetryOrGiveUp(attempt: attempt)
+        }
+        let call = try await ensureCall(params, callSid: callSid)
+        try await store.setRole(role, callSid: callSid, caller: call.caller)
+        preparer.prepare(callSid: callSid, number: 1)
+        return flow.roleConfirmed(roleName(role))
+    }
+
+    func progress(_ params: TwilioParameters) async throws -> TwiMLDocument {
+        guard let phone = params.caller.number else {
+            return flow.progress([SpokenCopy.withheldProgress, SpokenCopy.howItWorks])
+        }
+        let history = try await store.history(phone: phone)
+        let report = ProgressReport(
+            sessions: history.map {
+                ProgressReport.Session(started: $0.session.startedAt, status: $0.session.status, analyses: $0.analyses)
+            })
+        return flow.progress([report.spoken])
+    }
+
+    // MARK: Interview
+
+    func startInterview(_ params: TwilioParameters) async throws -> TwiMLDocument {
+        let callSid = try params.requireCallSid()
+        let call = try await ensureCall(params, callSid: callSid)
+        let session = try await store.openSession(
+            callSid: callSid, caller: call.caller, role: call.role ?? .general, total: flow.settings.questionsPerInterview)
+        guard session.status == .inProgress else { return flow.goodbye(SpokenCopy.hangupGoodbye) }
+        let next = try await store.answers(sessionID: session.id).count + 1
+        let intro: [Speech] = next == 1 ? [.say(SpokenCopy.interviewIntro(total: session.total))] : []
+        return try await deliver(number: min(next, session.total), session: session, preface: intro)
+    }
+
+    /// The Record action of answer `number`: store it, then hand over the next question at once.
+    func answerRecorded(_ params: TwilioParameters) async throws -> TwiMLDocument {
+        let callSid = try params.requireCallSid()
+        let number = params.queryInt("q", default: 0)
+        guard let session = try await store.session(callSid: callSid), number >= 1, number <= session.total else {
+            logger.warning("answer for no interview", metadata: ["call_sid": "\(callSid)", "q": "\(number)"])
+            return flow.menu(attempt: 1, preface: [.say(SpokenCopy.apology)])
+        }
+        let ending = AnswerEnding(digits: params.digits)
+        let duration = Double(params["RecordingDuration"] ?? "") ?? 0
+        let recordingSid = params["RecordingSid"].flatMap { $0.isEmpty ? nil : $0 }
+        let asked = try await store.preparedQuestion(callSid: callSid, number: number)?.question
+        let question = asked ?? Question(id: "unknown", text: "", competency: .problemSolving, origin: .bank)
+        try await store.saveAnswer(
+            AnswerRecord(
+                callSid: callSid, number: number, sessionID: session.id, question: question,
+                recordingSid: recordingSid, recordingURL: params["RecordingUrl"], durationSeconds: duration,
+                ending: ending))
+        if let recordingSid {
+            try await recordings.merge(
+                RecordingUpdate(
+                    recordingSid: recordingSid, callSid: callSid, recordingURL: params["RecordingUrl"],
+                    durationSeconds: duration))
+        }
+        if ending == .hangup {
+            try await store.finishSession(id: session.id, status: .abandoned, debrief: nil)
+            return TwiMLDocument([.hangup])
+        }
+        let heard = flow.afterAnswer(number: number, heardSomething: recordingSid != nil && duration > 0)
+        if number >= session.total {
+            let analyses = try await store.analyses(sessionID: session.id)
+            let answered = try await store.answers(sessionID: session.id).filter { $0.durationSeconds > 0 }.count
+            let debrief = Debrief.text(analyses: analyses, answered: answered)
+            try await store.finishSession(id: session.id, status: .completed, debrief: debrief)
+            return flow.finish(debrief: debrief, preface: heard)
+        }
+        return try await deliver(number: number + 1, session: session, preface: heard)
+    }
+
+    /// The wait endpoint: the question was not ready when the caller reached it. Wait a bounded
+    /// moment for the background work, then ask a bank question rather than keep the caller waiting.
+    func continueInterview(_ params: TwilioParameters) async throws -> TwiMLDocument {
+        let callSid = try params.requireCallSid()
+        let number = params.queryInt("q", default: 1)
+        guard let session = try await store.session(callSid: callSid), number >= 1, number <= session.total else {
+            return try await startInterview(params)
+        }
+        preparer.prepare(callSid: callSid, number: number)  // after a restart nothing may be preparing it
+        let deadline = ContinuousClock.now + .seconds(holdWaitSeconds)
+        while ContinuousClock.now < deadline {
+            if let ready = try await readyQuestion(callSid: callSid, number: number, session: session) {
+                return try await ask(ready, session: session, preface: [])
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        if let ready = try await readyQuestion(callSid: callSid, number: number, session: session) {
+            return try await ask(ready, session: session, preface: [])
+        }
+        // Fallback: a bank question now. If a prepared one lands meanwhile, the stored one wins.
+        let request = try await preparer.context(for: .init(callSid: callSid, number: number))
+        var question = request.map(bankSource.question(for:)) ?? bankSource.question(
+            for: QuestionRequest(
+                role: session.role, number: number, total: session.total, excludedIDs: [], covered: [],
+                seed: InterviewPlanner.seed(from: callSid)))
+        question.origin = .fallback
+        logger.notice(
+            "question not ready in time; asking a bank question", metadata: ["call_sid": "\(callSid)", "q": "\(number)"])
+        let stored = try await store.savePreparedQuestion(
+            callSid: callSid, number: number, question: question, roleKey: session.role.key, audioKey: nil,
+            status: .asked)
+        return try await ask(stored, session: session, preface: [])
+    }
+
+    private func deliver(number: Int, session: SessionRecord, preface: [Speech]) async throws -> TwiMLDocument {
+        if let ready = try await readyQuestion(callSid: session.callSid, number: number, session: session) {
+            return try await ask(ready, session: session, preface: preface)
+        }
+        if preparer.isLocal {
+            // Nothing slow is configured: preparing now costs less than a hold prompt would.
+            await preparer.prepareNow(callSid: session.callSid, number: number)
+            if let ready = try await readyQuestion(callSid: session.callSid, number: number, session: session) {
+                return try await ask(ready, session: session, preface: preface)
+            }
+        }
+        preparer.prepare(callSid: session.callSid, number: number)
+        return flow.hold(number: number, attempt: 1, preface: preface)
+    }
+
+    private func ask(_ prepared: PreparedQuestion, session: SessionRecord, preface: [Speech]) async throws
+        -> TwiMLDocument
+    {
+        try await store.markAsked(callSid: session.callSid, number: prepared.number)
+        // While the caller answers this one, the next one is made ready.
+        if prepared.number < session.total {
+            preparer.prepare(callSid: session.callSid, number: prepared.number + 1)
+        }
+        let speech: Speech =
+            prepared.audioKey.map { .play(url: flow.links.url(.audio(key: $0)), text: prepared.question.text) }
+            ?? .say(prepared.question.text)
+        return flow.ask(number: prepared.number, question: speech, preface: preface)
+    }
+
+    /// A prepared question usable for this session: already asked, or prepared for the session's role.
+    private func readyQuestion(callSid: String, number: Int, session: SessionRecord) async throws -> PreparedQuestion? {
+        guard let prepared = try await store.preparedQuestion(callSid: callSid, number: number) else { return nil }
+        return prepared.status == .asked || prepared.roleKey == session.role.key ? prepared : nil
+    }
+
+    // MARK: Callbacks
+
+    func transcription(_ params: TwilioParameters) async throws {
+        guard let sid = params["RecordingSid"], !sid.isEmpty else { return }
+        let completed = params["TranscriptionStatus"]?.lowercased() == "completed"
+        try await recordings.merge(
+            RecordingUpdate(
+                recordingSid: sid, callSid: params.callSid, recordingURL: params["RecordingUrl"],
+                transcript: completed ? params["TranscriptionText"] ?? "" : nil,
+                transcriptStatus: params["TranscriptionStatus"] ?? "unknown"))
+    }
+
+    func recordingStatus(_ params: TwilioParameters) async throws {
+        guard let sid = params["RecordingSid"], !sid.isEmpty else { return }
+        try await recordings.merge(
+            RecordingUpdate(
+                recordingSid: sid, callSid: params.callSid, recordingURL: params["RecordingUrl"],
+                durationSeconds: params["RecordingDuration"].flatMap(Double.init), status: params["RecordingStatus"]))
+    }
+
+    /// Call progress events, in any order and any number of times.
+    func callStatus(_ params: TwilioParameters) async throws {
+        guard let callSid = params.callSid, let status = params["CallStatus"]?.lowercased() else { return }
+        let call = try await store.applyCallStatus(
+            callSid: callSid, status: status, sequence: params["SequenceNumber"].flatMap(Int.init))
+        guard call?.hasEnded == true, let session = try await store.session(callSid: callSid),
+            session.status == .inProgress
+        else { return }
+        let answered = try await store.answers(sessionID: session.id).count
+        // Hung up before the last answer: every answer so far is kept; the session is abandoned, not lost.
+        try await store.finishSession(
+            id: session.id, status: answered >= session.total ? .completed : .abandoned, debrief: nil)
+    }
+
+    /// Twilio's fallback URL: the primary handler failed. Recover once through the menu; if the
+    /// recovery itself failed, end the call politely instead of looping.
+    func fallback(_ params: TwilioParameters) -> TwiMLDocument {
+        if params["ErrorUrl"]?.contains("resume=1") == true {
+            return flow.goodbye(SpokenCopy.apology + " Please call again in a few minutes.")
+        }
+        return flow.apology()
+    }
+
+    // MARK: Helpers
+
+    private func ensureCall(_ params: TwilioParameters, callSid: String) async throws -> CallRecord {
+        if let call = try await store.call(callSid: callSid) { return call }
+        return try await store.beginCall(callSid: callSid, caller: params.caller).call
+    }
+
+    func roleName(_ role: PracticeRole) -> String {
+        role.spoken ?? bank.role(role.key)?.name ?? role.key
+    }
+}
+
+struct MissingCallSid: Error, CustomStringConvertible {
+    var description: String { "the request has no CallSid" }
+}
+
+extension TwilioParameters {
+    func requireCallSid() throws -> String {
+        guard let sid = callSid else { throw MissingCallSid() }
+        return sid
+    }
+}

@@ -1,0 +1,26 @@
+import CoachCore
+
+/// The fields of one Twilio request (form body or query), with the few we use named.
+public struct TwilioParameters: Sendable {
+    public let pairs: [(String, String)]
+    /// Our own query parameters on the action URL (`q`, `attempt`, `resume`), kept apart from Twilio's.
+    public let query: [String: String]
+
+    public init(pairs: [(String, String)], query: [String: String] = [:]) {
+        self.pairs = pairs
+        self.query = query
+    }
+
+    public subscript(_ name: String) -> String? {
+        pairs.first { $0.0 == name }?.1
+    }
+
+    public var callSid: String? { self["CallSid"].flatMap { $0.isEmpty ? nil : $0 } }
+    public var caller: CallerNumber { CallerNumber(from: self["From"]) }
+    public var digits: String? { self["Digits"] }
+    public var speech: String? { self["SpeechResult"] }
+
+    public func queryInt(_ name: String, default fallback: Int) -> Int {
+        query[name].flatMap(Int.init) ?? fallback
+    }
+}

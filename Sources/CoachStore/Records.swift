@@ -1,0 +1,112 @@
+import CoachCore
+import Foundation
+
+/// One phone call, keyed by Twilio's CallSid. The role lives here too so a caller with a withheld
+/// number can still choose one for this call.
+public struct CallRecord: Sendable, Equatable {
+    public var callSid: String
+    public var caller: CallerNumber
+    public var role: PracticeRole?
+    public var status: String
+    public var lastSequence: Int
+    public var startedAt: Date
+    public var endedAt: Date?
+
+    /// Terminal call statuses: once seen, later (out-of-order) events cannot reopen the call.
+    public static let terminalStatuses: Set<String> = ["completed", "busy", "failed", "no-answer", "canceled"]
+    public var hasEnded: Bool { Self.terminalStatuses.contains(status) }
+}
+
+public struct CallerProfile: Sendable, Equatable {
+    public var phone: String
+    public var role: PracticeRole?
+    public var createdAt: Date
+}
+
+public struct SessionRecord: Sendable, Equatable {
+    public var id: String
+    public var callSid: String
+    public var caller: CallerNumber
+    public var role: PracticeRole
+    public var total: Int
+    public var status: SessionStatus
+    public var startedAt: Date
+    public var endedAt: Date?
+    public var debrief: String?
+}
+
+/// A question made ready for a call before the caller reaches it. `asked` once played, after
+/// which nothing may replace it (a late provider result is dropped).
+public struct PreparedQuestion: Sendable, Equatable {
+    public enum Status: String, Sendable { case ready, asked }
+    public var callSid: String
+    public var number: Int
+    public var question: Question
+    public var roleKey: String
+    public var audioKey: String?
+    public var status: Status
+}
+
+public struct AnswerRecord: Sendable, Equatable {
+    public var callSid: String
+    public var number: Int
+    public var sessionID: String
+    public var question: Question
+    public var recordingSid: String?
+    public var recordingURL: String?
+    public var durationSeconds: Double
+    public var ending: AnswerEnding
+    public var createdAt: Date
+
+    public init(
+        callSid: String, number: Int, sessionID: String, question: Question, recordingSid: String?,
+        recordingURL: String?, durationSeconds: Double, ending: AnswerEnding, createdAt: Date = Date()
+    ) {
+        self.callSid = callSid
+        self.number = number
+        self.sessionID = sessionID
+        self.question = question
+        self.recordingSid = recordingSid
+        self.recordingURL = recordingURL
+        self.durationSeconds = durationSeconds
+        self.ending = ending
+        self.createdAt = createdAt
+    }
+}
+
+/// What Twilio told us about one recording, from whichever callback arrived: the Record action,
+/// the recording status callback, the transcription callback. Any order, any delay.
+public struct RecordingRecord: Sendable, Equatable {
+    public var recordingSid: String
+    public var callSid: String?
+    public var recordingURL: String?
+    public var durationSeconds: Double?
+    public var status: String?
+    public var transcript: String?
+    public var transcriptStatus: String?
+    public var analysis: AnswerAnalysis?
+}
+
+/// A partial update of a recording: nil fields keep what is stored.
+public struct RecordingUpdate: Sendable {
+    public var recordingSid: String
+    public var callSid: String?
+    public var recordingURL: String?
+    public var durationSeconds: Double?
+    public var status: String?
+    public var transcript: String?
+    public var transcriptStatus: String?
+
+    public init(
+        recordingSid: String, callSid: String? = nil, recordingURL: String? = nil, durationSeconds: Double? = nil,
+        status: String? = nil, transcript: String? = nil, transcriptStatus: String? = nil
+    ) {
+        self.recordingSid = recordingSid
+        self.callSid = callSid
+        self.recordingURL = recordingURL
+        self.durationSeconds = durationSeconds
+        self.status = status
+        self.transcript = transcript
+        self.transcriptStatus = transcriptStatus
+    }
+}

@@ -1,0 +1,137 @@
+import CoachCore
+import Foundation
+
+// Row shapes as the database returns them (snake_case columns), mapped to domain records.
+// Unknown enum values from a newer version decode to nil rather than failing the whole query.
+
+struct CallerRow: Decodable {
+    var phone: String
+    var roleKey: String?
+    var roleSpoken: String?
+    var createdAt: Double
+
+    var profile: CallerProfile {
+        CallerProfile(
+            phone: phone, role: roleKey.map { PracticeRole(key: $0, spoken: roleSpoken) },
+            createdAt: Date(timeIntervalSince1970: createdAt))
+    }
+}
+
+struct CallRow: Decodable {
+    var callSid: String
+    var phone: String?
+    var roleKey: String?
+    var roleSpoken: String?
+    var status: String
+    var lastSequence: Int
+    var startedAt: Double
+    var endedAt: Double?
+
+    var record: CallRecord {
+        CallRecord(
+            callSid: callSid, caller: phone.map(CallerNumber.known) ?? .withheld,
+            role: roleKey.map { PracticeRole(key: $0, spoken: roleSpoken) }, status: status,
+            lastSequence: lastSequence, startedAt: Date(timeIntervalSince1970: startedAt),
+            endedAt: endedAt.map(Date.init(timeIntervalSince1970:)))
+    }
+}
+
+struct SessionRow: Decodable {
+    var id: String
+    var callSid: String
+    var phone: String?
+    var roleKey: String
+    var roleSpoken: String?
+    var total: Int
+    var status: String
+    var startedAt: Double
+    var endedAt: Double?
+    var debrief: String?
+
+    var record: SessionRecord? {
+        guard let status = SessionStatus(rawValue: status) else { return nil }
+        return SessionRecord(
+            id: id, callSid: callSid, caller: phone.map(CallerNumber.known) ?? .withheld,
+            role: PracticeRole(key: roleKey, spoken: roleSpoken), total: total, status: status,
+            startedAt: Date(timeIntervalSince1970: startedAt), endedAt: endedAt.map(Date.init(timeIntervalSince1970:)),
+            debrief: debrief)
+    }
+}
+
+struct QuestionRow: Decodable {
+    var callSid: String
+    var number: Int
+    var questionId: String
+    var text: String
+    var competency: String
+    var origin: String
+    var roleKey: String
+    var audioKey: String?
+    var status: String
+
+    var prepared: PreparedQuestion? {
+        guard let competency = Competency(rawValue: competency), let origin = QuestionOrigin(rawValue: origin),
+            let status = PreparedQuestion.Status(rawValue: status)
+        else { return nil }
+        return PreparedQuestion(
+            callSid: callSid, number: number,
+            question: Question(id: questionId, text: text, competency: competency, origin: origin), roleKey: roleKey,
+            audioKey: audioKey, status: status)
+    }
+}
+
+struct AnswerRow: Decodable {
+    var callSid: String
+    var number: Int
+    var sessionId: String
+    var questionId: String
+    var questionText: String
+    var competency: String
+    var recordingSid: String?
+    var recordingUrl: String?
+    var duration: Double
+    var ending: String
+    var createdAt: Double
+
+    var record: AnswerRecord? {
+        guard let competency = Competency(rawValue: competency), let ending = AnswerEnding(rawValue: ending) else {
+            return nil
+        }
+        return AnswerRecord(
+            callSid: callSid, number: number, sessionID: sessionId,
+            question: Question(id: questionId, text: questionText, competency: competency, origin: .bank),
+            recordingSid: recordingSid, recordingURL: recordingUrl, durationSeconds: duration, ending: ending,
+            createdAt: Date(timeIntervalSince1970: createdAt))
+    }
+}
+
+struct RecordingRow: Decodable {
+    var recordingSid: String
+    var callSid: String?
+    var recordingUrl: String?
+    var duration: Double?
+    var status: String?
+    var transcript: String?
+    var transcriptStatus: String?
+    var analysis: String?
+
+    var record: RecordingRecord {
+        RecordingRecord(
+            recordingSid: recordingSid, callSid: callSid, recordingURL: recordingUrl, durationSeconds: duration,
+            status: status, transcript: transcript, transcriptStatus: transcriptStatus,
+            analysis: analysis.flatMap(AnalysisCoding.decode))
+    }
+}
+
+/// Analyses are stored as JSON text: one column, readable with any SQL client, same on both engines.
+enum AnalysisCoding {
+    static func encode(_ analysis: AnswerAnalysis) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(analysis)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+    }
+
+    static func decode(_ text: String) -> AnswerAnalysis? {
+        try? JSONDecoder().decode(AnswerAnalysis.self, from: Data(text.utf8))
+    }
+}

@@ -1,0 +1,379 @@
+import CoachCore
+import Foundation
+import Logging
+import SQLKit
+import SQLiteKit
+
+/// Everything a call needs, in SQL: any process can answer any webhook of any call, and a
+/// restart loses nothing. Writes are single statements that are safe to repeat (insert-or-ignore,
+/// conditional updates), because Twilio retries and callbacks arrive in any order.
+public final class SQLStore: Sendable {
+    public let database: any SQLDatabase
+    public let engine: String
+    private let close: @Sendable () async throws -> Void
+
+    public init(database: any SQLDatabase, engine: String, close: @escaping @Sendable () async throws -> Void) {
+        self.database = database
+        self.engine = engine
+        self.close = close
+    }
+
+    /// Opens (creating if needed) the database DATABASE_URL names. Call `migrate()` before use.
+    public static func open(_ url: DatabaseURL, logger: Logger) async throws -> SQLStore {
+        switch url {
+        case .sqliteMemory:
+            return try await openSQLite(.memory, logger: logger)
+        case .sqliteFile(let path):
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let store = try await openSQLite(.file(path: path), logger: logger)
+            // WAL lets readers proceed during a write; NORMAL sync is durable across process crashes.
+            _ = try await store.database.raw("PRAGMA journal_mode=WAL").all()
+            try await store.database.raw("PRAGMA synchronous=NORMAL").run()
+            return store
+        }
+    }
+
+    static func openSQLite(_ storage: SQLiteConnection.Storage, logger: Logger) async throws -> SQLStore {
+        // One connection: SQLite has a single writer anyway, and it keeps ":memory:" databases whole.
+        let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        try await connection.sql().raw("PRAGMA foreign_keys=ON").run()
+        return SQLStore(database: connection.sql(), engine: "sqlite") { try await connection.close() }
+    }
+
+    /// Applies pending migrations; returns the versions it ran.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        try await Migrations.run(on: database)
+    }
+
+    public func shutdown() async throws {
+        try await close()
+    }
+
+    /// A trivial query: the database answers.
+    public func ping() async throws {
+        _ = try await database.raw("SELECT 1 AS one").first()
+    }
+
+    static let snake = SQLRowDecoder(keyDecodingStrategy: .convertFromSnakeCase)
+}
+
+// MARK: Callers and calls
+
+extension SQLStore {
+    public func caller(phone: String) async throws -> CallerProfile? {
+        try await database.raw("SELECT * FROM callers WHERE phone = \(bind: phone)")
+            .first(decoding: CallerRow.self, with: Self.snake)?.profile
+    }
+
+    /// Registers the call (once; a retried webhook changes nothing) and, for a known number, the caller.
+    /// Returns the call and whether this number has called before.
+    public func beginCall(callSid: String, caller: CallerNumber) async throws -> (call: CallRecord, returning: Bool) {
+        let now = Clock.now()
+        var returning = false
+        if let phone = caller.number {
+            returning = try await self.caller(phone: phone) != nil
+            try await database.raw(
+                """
+                INSERT INTO callers (phone, created_at, updated_at) VALUES (\(bind: phone), \(bind: now), \(bind: now))
+                ON CONFLICT (phone) DO NOTHING
+                """
+            ).run()
+            if returning {
+                // Returning means an earlier call, not an earlier webhook of this same call.
+                let earlier = try await database.raw(
+                    "SELECT COUNT(*) AS n FROM calls WHERE phone = \(bind: phone) AND call_sid <> \(bind: callSid)"
+                ).first(decodingColumn: "n", as: Int.self)
+                returning = (earlier ?? 0) > 0
+            }
+        }
+        let profileRole = try await caller.number.asyncMap { try await self.caller(phone: $0)?.role } ?? nil
+        try await database.raw(
+            """
+            INSERT INTO calls (call_sid, phone, role_key, role_spoken, status, started_at)
+            VALUES (\(bind: callSid), \(bind: caller.number), \(bind: profileRole?.key), \(bind: profileRole?.spoken),
+                    'in-progress', \(bind: now))
+            ON CONFLICT (call_sid) DO NOTHING
+            """
+        ).run()
+        guard let call = try await self.call(callSid: callSid) else { throw StoreError("call \(callSid) vanished") }
+        return (call, returning)
+    }
+
+    public func call(callSid: String) async throws -> CallRecord? {
+        try await database.raw("SELECT * FROM calls WHERE call_sid = \(bind: callSid)")
+            .first(decoding: CallRow.self, with: Self.snake)?.record
+    }
+
+    /// Stores the role on the call and, for a known number, on the caller's profile; drops questions
+    /// prepared for the old role that nobody has heard yet.
+    public func setRole(_ role: PracticeRole, callSid: String, caller: CallerNumber) async throws {
+        try await database.raw(
+            """
+            UPDATE calls SET role_key = \(bind: role.key), role_spoken = \(bind: role.spoken)
+            WHERE call_sid = \(bind: callSid)
+            """
+        ).run()
+        if let phone = caller.number {
+            try await database.raw(
+                """
+                UPDATE callers SET role_key = \(bind: role.key), role_spoken = \(bind: role.spoken),
+                    updated_at = \(bind: Clock.now()) WHERE phone = \(bind: phone)
+                """
+            ).run()
+        }
+        try await database.raw("DELETE FROM questions WHERE call_sid = \(bind: callSid) AND status = 'ready'").run()
+    }
+
+    /// Applies a call status event. Events can arrive out of order: a terminal status sticks, and an
+    /// older sequence number never overwrites a newer one. Returns the call after the update.
+    @discardableResult
+    public func applyCallStatus(callSid: String, status: String, sequence: Int?) async throws -> CallRecord? {
+        let now = Clock.now()
+        let terminal = CallRecord.terminalStatuses.contains(status)
+        let sequence = sequence ?? Int.max
+        try await database.raw(
+            """
+            INSERT INTO calls (call_sid, status, last_sequence, started_at, ended_at)
+            VALUES (\(bind: callSid), \(bind: status), \(bind: sequence), \(bind: now), \(bind: terminal ? now : nil))
+            ON CONFLICT (call_sid) DO NOTHING
+            """
+        ).run()
+        try await database.raw(
+            """
+            UPDATE calls SET status = \(bind: status), last_sequence = \(bind: sequence),
+                ended_at = CASE WHEN \(bind: terminal) THEN COALESCE(ended_at, \(bind: now)) ELSE ended_at END
+            WHERE call_sid = \(bind: callSid) AND last_sequence <= \(bind: sequence)
+              AND status NOT IN ('completed', 'busy', 'failed', 'no-answer', 'canceled')
+            """
+        ).run()
+        return try await call(callSid: callSid)
+    }
+}
+
+// MARK: Sessions, questions, answers
+
+extension SQLStore {
+    /// Opens the interview of this call, or returns the one already open (a retried webhook).
+    public func openSession(callSid: String, caller: CallerNumber, role: PracticeRole, total: Int) async throws
+        -> SessionRecord
+    {
+        try await database.raw(
+            """
+            INSERT INTO sessions (id, call_sid, phone, role_key, role_spoken, total, status, started_at)
+            VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: callSid), \(bind: caller.number),
+                    \(bind: role.key), \(bind: role.spoken), \(bind: total), 'in_progress', \(bind: Clock.now()))
+            ON CONFLICT (call_sid) DO NOTHING
+            """
+        ).run()
+        guard let session = try await session(callSid: callSid) else {
+            throw StoreError("session of call \(callSid) vanished")
+        }
+        return session
+    }
+
+    public func session(callSid: String) async throws -> SessionRecord? {
+        try await database.raw("SELECT * FROM sessions WHERE call_sid = \(bind: callSid)")
+            .first(decoding: SessionRow.self, with: Self.snake)?.record
+    }
+
+    /// Ends a session that is still in progress. An ended one stays as it is, except that a session the
+    /// status callback marked abandoned becomes completed when its last answer arrives after all
+    /// (Twilio's callbacks race each other).
+    public func finishSession(id: String, status: SessionStatus, debrief: String?) async throws {
+        try await database.raw(
+            """
+            UPDATE sessions SET status = \(bind: status.rawValue), ended_at = \(bind: Clock.now()),
+                debrief = COALESCE(\(bind: debrief), debrief)
+            WHERE id = \(bind: id)
+              AND (status = 'in_progress' OR (status = 'abandoned' AND \(bind: status.rawValue) = 'completed'))
+            """
+        ).run()
+    }
+
+    public func preparedQuestion(callSid: String, number: Int) async throws -> PreparedQuestion? {
+        try await database.raw(
+            "SELECT * FROM questions WHERE call_sid = \(bind: callSid) AND number = \(bind: number)"
+        ).first(decoding: QuestionRow.self, with: Self.snake)?.prepared
+    }
+
+    public func preparedQuestions(callSid: String) async throws -> [PreparedQuestion] {
+        try await database.raw("SELECT * FROM questions WHERE call_sid = \(bind: callSid) ORDER BY number")
+            .all(decoding: QuestionRow.self, with: Self.snake).compactMap(\.prepared)
+    }
+
+    /// Stores a prepared question unless one is already there (prepared elsewhere, or already asked
+    /// as a fallback). Returns the question that is stored now, which callers must use.
+    public func savePreparedQuestion(
+        callSid: String, number: Int, question: Question, roleKey: String, audioKey: String?,
+        status: PreparedQuestion.Status = .ready
+    ) async throws -> PreparedQuestion {
+        try await database.raw(
+            """
+            INSERT INTO questions (call_sid, number, question_id, text, competency, origin, role_key, audio_key,
+                                   status, created_at)
+            VALUES (\(bind: callSid), \(bind: number), \(bind: question.id), \(bind: question.text),
+                    \(bind: question.competency.rawValue), \(bind: question.origin.rawValue), \(bind: roleKey),
+                    \(bind: audioKey), \(bind: status.rawValue), \(bind: Clock.now()))
+            ON CONFLICT (call_sid, number) DO NOTHING
+            """
+        ).run()
+        guard let stored = try await preparedQuestion(callSid: callSid, number: number) else {
+            throw StoreError("question \(number) of call \(callSid) vanished")
+        }
+        return stored
+    }
+
+    public func markAsked(callSid: String, number: Int) async throws {
+        try await database.raw(
+            "UPDATE questions SET status = 'asked' WHERE call_sid = \(bind: callSid) AND number = \(bind: number)"
+        ).run()
+    }
+
+    /// Stores an answer once: a retried Record action finds it there and changes nothing.
+    /// Returns true when this call stored it.
+    @discardableResult
+    public func saveAnswer(_ answer: AnswerRecord) async throws -> Bool {
+        let existing = try await self.answer(callSid: answer.callSid, number: answer.number)
+        guard existing == nil else { return false }
+        try await database.raw(
+            """
+            INSERT INTO answers (call_sid, number, session_id, question_id, question_text, competency, recording_sid,
+                                 recording_url, duration, ending, created_at)
+            VALUES (\(bind: answer.callSid), \(bind: answer.number), \(bind: answer.sessionID),
+                    \(bind: answer.question.id), \(bind: answer.question.text),
+                    \(bind: answer.question.competency.rawValue), \(bind: answer.recordingSid),
+                    \(bind: answer.recordingURL), \(bind: answer.durationSeconds), \(bind: answer.ending.rawValue),
+                    \(bind: answer.createdAt.timeIntervalSince1970))
+            ON CONFLICT (call_sid, number) DO NOTHING
+            """
+        ).run()
+        return true
+    }
+
+    public func answer(callSid: String, number: Int) async throws -> AnswerRecord? {
+        try await database.raw(
+            "SELECT * FROM answers WHERE call_sid = \(bind: callSid) AND number = \(bind: number)"
+        ).first(decoding: AnswerRow.self, with: Self.snake)?.record
+    }
+
+    public func answers(sessionID: String) async throws -> [AnswerRecord] {
+        try await database.raw("SELECT * FROM answers WHERE session_id = \(bind: sessionID) ORDER BY number")
+            .all(decoding: AnswerRow.self, with: Self.snake).compactMap(\.record)
+    }
+
+    /// Question ids this number has been asked in earlier calls, so a returning caller hears new ones.
+    public func askedQuestionIDs(phone: String) async throws -> Set<String> {
+        let ids = try await database.raw(
+            """
+            SELECT a.question_id FROM answers a JOIN sessions s ON s.id = a.session_id
+            WHERE s.phone = \(bind: phone)
+            """
+        ).all(decodingColumn: "question_id", as: String.self)
+        return Set(ids)
+    }
+
+    /// Every session of this number with the analyses stored so far, oldest first.
+    public func history(phone: String) async throws -> [(session: SessionRecord, analyses: [AnswerAnalysis])] {
+        let sessions = try await database.raw(
+            "SELECT * FROM sessions WHERE phone = \(bind: phone) ORDER BY started_at"
+        ).all(decoding: SessionRow.self, with: Self.snake).compactMap(\.record)
+        var result: [(SessionRecord, [AnswerAnalysis])] = []
+        for session in sessions {
+            result.append((session, try await analyses(sessionID: session.id)))
+        }
+        return result
+    }
+
+    /// Analyses of a session's answers that are ready now, in answer order.
+    public func analyses(sessionID: String) async throws -> [AnswerAnalysis] {
+        try await database.raw(
+            """
+            SELECT r.analysis FROM answers a JOIN recordings r ON r.recording_sid = a.recording_sid
+            WHERE a.session_id = \(bind: sessionID) AND r.analysis IS NOT NULL ORDER BY a.number
+            """
+        ).all(decodingColumn: "analysis", as: String.self).compactMap(AnalysisCoding.decode)
+    }
+}
+
+// MARK: Recordings and transcripts
+
+extension SQLStore {
+    /// Merges what one callback knows about a recording into what is stored; returns the result.
+    @discardableResult
+    public func updateRecording(_ update: RecordingUpdate) async throws -> RecordingRecord {
+        try await database.raw(
+            """
+            INSERT INTO recordings (recording_sid, call_sid, recording_url, duration, status, transcript,
+                                    transcript_status, updated_at)
+            VALUES (\(bind: update.recordingSid), \(bind: update.callSid), \(bind: update.recordingURL),
+                    \(bind: update.durationSeconds), \(bind: update.status), \(bind: update.transcript),
+                    \(bind: update.transcriptStatus), \(bind: Clock.now()))
+            ON CONFLICT (recording_sid) DO UPDATE SET
+                call_sid = COALESCE(excluded.call_sid, recordings.call_sid),
+                recording_url = COALESCE(excluded.recording_url, recordings.recording_url),
+                duration = COALESCE(excluded.duration, recordings.duration),
+                status = COALESCE(excluded.status, recordings.status),
+                transcript = COALESCE(excluded.transcript, recordings.transcript),
+                transcript_status = COALESCE(excluded.transcript_status, recordings.transcript_status),
+                updated_at = excluded.updated_at
+            """
+        ).run()
+        guard let record = try await recording(sid: update.recordingSid) else {
+            throw StoreError("recording \(update.recordingSid) vanished")
+        }
+        return record
+    }
+
+    public func recording(sid: String) async throws -> RecordingRecord? {
+        try await database.raw("SELECT * FROM recordings WHERE recording_sid = \(bind: sid)")
+            .first(decoding: RecordingRow.self, with: Self.snake)?.record
+    }
+
+    public func saveAnalysis(_ analysis: AnswerAnalysis, recordingSid: String) async throws {
+        try await database.raw(
+            """
+            UPDATE recordings SET analysis = \(bind: AnalysisCoding.encode(analysis)), updated_at = \(bind: Clock.now())
+            WHERE recording_sid = \(bind: recordingSid)
+            """
+        ).run()
+    }
+}
+
+// MARK: Audio
+
+extension SQLStore {
+    public func audio(key: String) async throws -> (contentType: String, bytes: Data)? {
+        guard
+            let row = try await database.raw("SELECT content_type, bytes FROM audio WHERE key = \(bind: key)").first()
+        else { return nil }
+        return (try row.decode(column: "content_type", as: String.self), try row.decode(column: "bytes", as: Data.self))
+    }
+
+    public func hasAudio(key: String) async throws -> Bool {
+        try await database.raw("SELECT key FROM audio WHERE key = \(bind: key)").first() != nil
+    }
+
+    public func saveAudio(key: String, contentType: String, bytes: Data) async throws {
+        try await database.raw(
+            """
+            INSERT INTO audio (key, content_type, bytes, created_at)
+            VALUES (\(bind: key), \(bind: contentType), \(bind: bytes), \(bind: Clock.now()))
+            ON CONFLICT (key) DO NOTHING
+            """
+        ).run()
+    }
+}
+
+public struct StoreError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import CoachServer
+import Foundation
+import Logging
+
+@main
+struct CoachLine: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coachline",
+        abstract: "CoachLine: an interview-practice phone line for Twilio.",
+        subcommands: [Serve.self, Call.self, Analyze.self, Migrate.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Options shared by the commands that read settings.
+struct SettingsOptions: ParsableArguments {
+    @Option(name: .long, help: "A .env file to read settings from (the process environment wins).")
+    var envFile: String = ".env"
+
+    func load() throws -> Settings {
+        do {
+            let environment = try EnvironmentFile.merged(
+                path: envFile, processEnvironment: ProcessInfo.processInfo.environment)
+            return try Settings.load(environment: environment)
+        } catch {
+            throw ValidationError("Invalid setting. \(error)")
+        }
+    }
+}
+
+enum Logs {
+    static func bootstrap(level: Logger.Level) -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "coachline")
+    }
+}
