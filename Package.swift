@@ -74,6 +74,14 @@ let package = Package(
         .testTarget(name: "CoachAudioTests", dependencies: ["CoachAudio"]),
         .testTarget(name: "TwilioSupportTests", dependencies: ["TwilioSupport"]),
         .testTarget(
+            name: "TwilioSimTests",
+            dependencies: [
+                "TwilioSim", "TwilioSupport", "CoachAudio",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
             name: "CoachServerTests",
             dependencies: [
                 "CoachServer", "CoachStore", "TwilioSim", "CoachAudio",

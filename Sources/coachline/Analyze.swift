@@ -43,9 +43,11 @@ struct Analyze: ParsableCommand {
 
     static func report(_ a: AnswerAnalysis) -> String {
         let fillers = a.fillers.sorted { $0.value > $1.value }.map { "\($0.key) x\($0.value)" }.joined(separator: ", ")
-        let star = [("situation", a.star.situation), ("task", a.star.task), ("action", a.star.action),
-            ("result", a.star.result)]
-            .map { "\($0.0) \($0.1 ? "yes" : "no")" }.joined(separator: ", ")
+        let star = [
+            ("situation", a.star.situation), ("task", a.star.task), ("action", a.star.action),
+            ("result", a.star.result),
+        ]
+        .map { "\($0.0) \($0.1 ? "yes" : "no")" }.joined(separator: ", ")
         let scores = CoachingDimension.allCases.map { "\($0.rawValue) \(a.score($0))/5" }.joined(separator: ", ")
         return """
             Words: \(a.words) in \(a.seconds) s (\(a.wordsPerMinute) words per minute), length: \(a.lengthVerdict.rawValue)

@@ -91,14 +91,24 @@ struct NarratedCaller: CallerAgent {
 
     func gather(_ prompt: GatherPrompt) async -> CallerInput {
         let input = await inner.gather(prompt)
-        print("Caller: \(input)")
+        switch input {
+        case .digits(let keys): say("Caller presses \(keys)")
+        case .speech(let words, _): say("Caller says: \(words)")
+        case .silence: say("Caller stays silent")
+        case .hangUp: say("Caller hangs up")
+        }
         return input
     }
 
     func record(_ prompt: RecordPrompt) async -> CallerAnswer {
         let answer = await inner.record(prompt)
-        print("Caller (\(Int(answer.seconds)) s): \(answer.text)")
+        say(answer.text.isEmpty ? "Caller hangs up" : "Caller answers (\(Int(answer.seconds)) s): \(answer.text)")
         return answer
+    }
+
+    /// Same unbuffered channel as the narrator, so lines stay in order.
+    private func say(_ line: String) {
+        TerminalCaller.writeStandardOutput(line)
     }
 
     func heard(_ event: TimelineEvent) async {

@@ -108,8 +108,10 @@ import TwilioSim
 
         #expect(second.heardText.contains("Welcome back"))
         let store = try await SQLStore.open(.sqliteFile(path: line.databasePath), logger: TestLine.quiet)
-        let firstIDs = try await store.answers(sessionID: try #require(try await store.session(callSid: first.callSid)).id)
-            .map(\.question.id)
+        let firstIDs = try await store.answers(
+            sessionID: try #require(try await store.session(callSid: first.callSid)).id
+        )
+        .map(\.question.id)
         let secondIDs = try await store.answers(
             sessionID: try #require(try await store.session(callSid: second.callSid)).id
         ).map(\.question.id)

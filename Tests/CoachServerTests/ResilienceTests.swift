@@ -154,10 +154,11 @@ struct TunnelTransport: SimTransport {
         _ = try await hooks.post("/webhook/voice", params)
         _ = try await hooks.post("/start-interview", params)
         func status(_ value: String, _ sequence: Int) async throws -> Int {
-            let event = params.filter { $0.0 != "CallStatus" } + [
-                ("CallStatus", value), ("SequenceNumber", String(sequence)),
-                ("CallbackSource", "call-progress-events"),
-            ]
+            let event =
+                params.filter { $0.0 != "CallStatus" } + [
+                    ("CallStatus", value), ("SequenceNumber", String(sequence)),
+                    ("CallbackSource", "call-progress-events"),
+                ]
             return try await hooks.post("/webhook/status", event).status
         }
         #expect(try await status("completed", 3) == 204)

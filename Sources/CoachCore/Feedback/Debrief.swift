@@ -6,9 +6,13 @@ public enum Debrief {
     public static func text(analyses: [AnswerAnalysis], answered: Int) -> String {
         guard answered > 0 else { return "You didn't record any answers this time. Call again when you're ready." }
         let count = "You answered \(answered) \(answered == 1 ? "question" : "questions")."
-        guard let best = analyses.max(by: { ($0.overall, $0.score($0.strengthDimension)) < ($1.overall, $1.score($1.strengthDimension)) })
+        guard
+            let best = analyses.max(by: {
+                ($0.overall, $0.score($0.strengthDimension)) < ($1.overall, $1.score($1.strengthDimension))
+            })
         else {
-            return count + " Your answers are still being analysed. Call back and press 2 to hear your feedback and progress."
+            return count
+                + " Your answers are still being analysed. Call back and press 2 to hear your feedback and progress."
         }
         let focus = mostFrequent(analyses.map(\.improvementDimension)) ?? best.improvementDimension
         let improvement = analyses.last(where: { $0.improvementDimension == focus })?.improvement ?? best.improvement

@@ -39,8 +39,9 @@ public struct RoleMatcher: Sendable {
         let words = Set(Self.normalize(spoken).split(separator: " ").map(String.init)).subtracting(Self.stopWords)
         var bestOverlap: (key: String, score: Int)?
         for role in bank.roles {
-            let roleWords = Set((role.aliases + [role.name]).flatMap { Self.normalize($0).split(separator: " ") }.map(
-                String.init))
+            let roleWords = Set(
+                (role.aliases + [role.name]).flatMap { Self.normalize($0).split(separator: " ") }.map(
+                    String.init))
             let score = words.intersection(roleWords).count
             if score > (bestOverlap?.score ?? 0) { bestOverlap = (role.key, score) }
         }
@@ -57,14 +58,18 @@ public struct RoleMatcher: Sendable {
 
     /// Lowercase letters and digits only, single-spaced: "Product-Manager!" -> "product manager".
     static func normalize(_ text: String) -> String {
-        let mapped = text.lowercased().unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : " " }
+        let mapped = text.lowercased().unicodeScalars.map {
+            CharacterSet.alphanumerics.contains($0) ? Character($0) : " "
+        }
         return String(mapped).split(separator: " ").joined(separator: " ")
     }
 
     /// Drops "I'm practising for ..." style lead-ins and trailing punctuation, keeps the caller's words.
     static func clean(_ speech: String) -> String {
         var text = speech.trimmingCharacters(in: CharacterSet(charactersIn: " .!?,"))
-        for prefix in ["i want to be a ", "i want to be an ", "i'm practicing for ", "i am practicing for ", "a ", "an "]
+        for prefix in [
+            "i want to be a ", "i want to be an ", "i'm practicing for ", "i am practicing for ", "a ", "an ",
+        ]
         where text.lowercased().hasPrefix(prefix) {
             text = String(text.dropFirst(prefix.count))
         }

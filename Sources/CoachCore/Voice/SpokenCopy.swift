@@ -21,7 +21,9 @@ public enum SpokenCopy {
     public static let withheldProgress =
         "Your caller ID is hidden, so I can't keep track of your progress. Call from a number that shows its caller ID to build a history."
     public static let skippedAnswer = "I didn't hear an answer there, so let's move on."
-    public static let acknowledgements = ["Thank you.", "Got it, thanks.", "Thanks for that answer.", "Okay, thank you."]
+    public static let acknowledgements = [
+        "Thank you.", "Got it, thanks.", "Thanks for that answer.", "Okay, thank you.",
+    ]
 
     public static func welcomeBack(role: String?) -> String {
         guard let role else { return "Welcome back to CoachLine. Good to hear from you again." }

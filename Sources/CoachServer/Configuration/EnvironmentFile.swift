@@ -26,7 +26,9 @@ public enum EnvironmentFile {
     }
 
     /// The settings environment: `.env` at `path` (if it exists) overlaid by the process environment.
-    public static func merged(path: String, processEnvironment: [String: String]) throws(SettingsError) -> [String: String] {
+    public static func merged(path: String, processEnvironment: [String: String]) throws(SettingsError) -> [String:
+        String]
+    {
         guard FileManager.default.fileExists(atPath: path) else { return processEnvironment }
         let text: String
         do {

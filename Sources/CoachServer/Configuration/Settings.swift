@@ -116,7 +116,8 @@ struct SettingsReader {
         guard let raw = try optional(name) else { return fallback }
         guard let value = Int(raw), range.contains(value) else {
             throw SettingsError(
-                name: name, message: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(raw)'")
+                name: name,
+                message: "must be a whole number from \(range.lowerBound) to \(range.upperBound), got '\(raw)'")
         }
         return value
     }
@@ -137,7 +138,8 @@ struct SettingsReader {
             url.host != nil, url.query == nil, url.fragment == nil
         else {
             throw SettingsError(
-                name: name, message: "must be an absolute http(s) URL without query, e.g. https://coach.example.com; got '\(raw)'")
+                name: name,
+                message: "must be an absolute http(s) URL without query, e.g. https://coach.example.com; got '\(raw)'")
         }
         return raw
     }

@@ -43,7 +43,8 @@ struct Routes {
             do {
                 try await store.ping()
                 return Response(
-                    status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ready\n")))
+                    status: .ok, headers: [.contentType: "text/plain"],
+                    body: .init(byteBuffer: .init(string: "ready\n")))
             } catch {
                 return Response(
                     status: .serviceUnavailable, headers: [.contentType: "text/plain"],

@@ -82,7 +82,8 @@ public struct CallService: Sendable {
         let callSid = try params.requireCallSid()
         let call = try await ensureCall(params, callSid: callSid)
         let session = try await store.openSession(
-            callSid: callSid, caller: call.caller, role: call.role ?? .general, total: flow.settings.questionsPerInterview)
+            callSid: callSid, caller: call.caller, role: call.role ?? .general,
+            total: flow.settings.questionsPerInterview)
         guard session.status == .inProgress else { return flow.goodbye(SpokenCopy.hangupGoodbye) }
         let next = try await store.answers(sessionID: session.id).count + 1
         let intro: [Speech] = next == 1 ? [.say(SpokenCopy.interviewIntro(total: session.total))] : []
@@ -149,13 +150,16 @@ public struct CallService: Sendable {
         }
         // Fallback: a bank question now. If a prepared one lands meanwhile, the stored one wins.
         let request = try await preparer.context(for: .init(callSid: callSid, number: number))
-        var question = request.map(bankSource.question(for:)) ?? bankSource.question(
-            for: QuestionRequest(
-                role: session.role, number: number, total: session.total, excludedIDs: [], covered: [],
-                seed: InterviewPlanner.seed(from: callSid)))
+        var question =
+            request.map(bankSource.question(for:))
+            ?? bankSource.question(
+                for: QuestionRequest(
+                    role: session.role, number: number, total: session.total, excludedIDs: [], covered: [],
+                    seed: InterviewPlanner.seed(from: callSid)))
         question.origin = .fallback
         logger.notice(
-            "question not ready in time; asking a bank question", metadata: ["call_sid": "\(callSid)", "q": "\(number)"])
+            "question not ready in time; asking a bank question",
+            metadata: ["call_sid": "\(callSid)", "q": "\(number)"])
         let stored = try await store.savePreparedQuestion(
             callSid: callSid, number: number, question: question, roleKey: session.role.key, audioKey: nil,
             status: .asked)

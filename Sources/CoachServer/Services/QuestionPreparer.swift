@@ -99,8 +99,9 @@ public actor QuestionPreparer {
         if let phone = call.caller.number {
             excluded.formUnion(try await store.askedQuestionIDs(phone: phone))
             let analyses = try await store.history(phone: phone).flatMap(\.analyses)
-            weakSpots = Array(Dictionary(grouping: analyses, by: \.improvementDimension)
-                .sorted { $0.value.count > $1.value.count }.prefix(2).map(\.key))
+            weakSpots = Array(
+                Dictionary(grouping: analyses, by: \.improvementDimension)
+                    .sorted { $0.value.count > $1.value.count }.prefix(2).map(\.key))
         }
         let earlierQuestions = prepared.filter { $0.number < key.number }
         var earlier: [EarlierAnswer] = []
