@@ -23,9 +23,14 @@ struct SettingsOptions: ParsableArguments {
                 path: envFile, processEnvironment: ProcessInfo.processInfo.environment)
             return try Settings.load(environment: environment)
         } catch {
-            throw ValidationError("Invalid setting. \(error)")
+            throw SettingsProblem(description: "Invalid setting. \(error)")
         }
     }
+}
+
+/// A bad setting: reported as one clear line, without the usage text a command-line mistake gets.
+struct SettingsProblem: Error, CustomStringConvertible {
+    let description: String
 }
 
 enum Logs {

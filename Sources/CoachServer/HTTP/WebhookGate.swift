@@ -123,14 +123,18 @@ struct WebhookGate: Sendable {
 
     /// A short description of what the caller gets next, for the log line.
     static func outcome(of document: TwiMLDocument) -> String {
-        switch document.verbs.last {
-        case .record: "question"
-        case .gather: "menu"
-        case .redirect(let url) where url.contains("/continue-interview"): "hold"
-        case .redirect: "redirect"
-        case .hangup: "hangup"
-        default: "twiml"
+        for verb in document.verbs {
+            switch verb {
+            case .gather: return "menu"
+            case .record: return "question"
+            case .redirect(let url) where url.contains(Route.continueInterview(question: 1, attempt: 1).path):
+                return "hold"
+            case .redirect: return "redirect"
+            case .hangup: return "hangup"
+            case .speak: continue
+            }
         }
+        return "twiml"
     }
 }
 
