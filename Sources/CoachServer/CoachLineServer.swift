@@ -14,6 +14,8 @@ public struct CoachLineServer: Sendable {
     public let bank: QuestionBank
     public let logger: Logger
     let preparer: QuestionPreparer
+    let voice: VoiceOver
+    let background = BackgroundTasks()
 
     public init(settings: Settings, store: SQLStore, providers: Providers? = nil, logger: Logger) throws {
         let bank = try QuestionBank.builtIn()
@@ -26,6 +28,14 @@ public struct CoachLineServer: Sendable {
         self.preparer = QuestionPreparer(
             store: store, providers: providers, bank: BankQuestionSource(planner: InterviewPlanner(bank: bank)),
             questionsPerInterview: settings.questionsPerInterview, logger: logger)
+        self.voice = VoiceOver(
+            synthesizer: providers.speech, store: store, links: Links(baseURL: settings.publicBaseURL),
+            deadlineSeconds: providers.speechDeadlineSeconds, logger: logger)
+    }
+
+    /// Synthesises the prompts every call uses (a no-op with Twilio's own voice).
+    public func warmUpPrompts() async -> Int {
+        await voice.warmUp(SpokenCopy.commonPrompts(questionsPerInterview: settings.questionsPerInterview))
     }
 
     /// Opens and migrates the database DATABASE_URL names.
@@ -42,12 +52,13 @@ public struct CoachLineServer: Sendable {
                 questionsPerInterview: settings.questionsPerInterview, answerMaxSeconds: settings.answerMaxSeconds,
                 answerSilenceSeconds: settings.answerSilenceSeconds),
             links: Links(baseURL: settings.publicBaseURL))
+        let recordings = RecordingIntake(store: store, providers: providers, background: background, logger: logger)
         let calls = CallService(
-            store: store, flow: flow, bank: bank, preparer: preparer, holdWaitSeconds: settings.holdWaitSeconds,
-            logger: logger)
+            store: store, flow: flow, bank: bank, preparer: preparer, recordings: recordings,
+            holdWaitSeconds: settings.holdWaitSeconds, logger: logger)
         let gate = WebhookGate(
             authToken: settings.twilioAuthToken, publicBaseURL: settings.publicBaseURL,
-            renderer: TwiMLRenderer(voice: settings.twilioVoice), flow: flow, logger: logger)
+            renderer: TwiMLRenderer(voice: settings.twilioVoice), flow: flow, voice: voice, logger: logger)
         let router = Router(context: BasicRequestContext.self)
         Routes(gate: gate, calls: calls, store: store).register(on: router)
         return router
@@ -74,19 +85,25 @@ public struct CoachLineServer: Sendable {
         }
         let group = ServiceGroup(
             configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // Calls are answered at once; until a prompt's audio exists Twilio's voice reads it.
+        let warmUp = Task { await warmUpPrompts() }
         try await group.run()
+        warmUp.cancel()
         await preparer.cancelAll()
+        await background.cancelAll()
     }
 
     /// Starts the server in this process on `port` (0 picks a free one), for tests and `coachline call`.
+    /// Prompts are synthesised before it returns, so the first call already hears the configured voice.
     public func start(port: Int = 0) async throws -> RunningServer {
+        await warmUpPrompts()
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = makeApplication(port: port) { port in continuation.yield(port) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let task = Task { try await group.run() }
         var iterator = stream.makeAsyncIterator()
         guard let bound = await iterator.next() else { throw ServerStartError() }
-        return RunningServer(port: bound, group: group, task: task, preparer: preparer)
+        return RunningServer(port: bound, group: group, task: task, preparer: preparer, background: background)
     }
 }
 
@@ -100,17 +117,20 @@ public struct RunningServer: Sendable {
     let group: ServiceGroup
     let task: Task<Void, any Error>
     let preparer: QuestionPreparer
+    let background: BackgroundTasks
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Waits until background preparation started so far has finished.
     public func settle() async {
         await preparer.drain()
+        await background.drain()
     }
 
     public func stop() async throws {
         await group.triggerGracefulShutdown()
         try await task.value
         await preparer.cancelAll()
+        await background.cancelAll()
     }
 }

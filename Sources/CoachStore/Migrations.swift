@@ -60,7 +60,13 @@ enum Migrations {
                     key TEXT PRIMARY KEY, content_type TEXT NOT NULL, bytes BLOB NOT NULL,
                     created_at DOUBLE PRECISION NOT NULL)
                 """,
-            ])
+            ]),
+        Step(
+            version: 2, name: "transcript source and model feedback",
+            statements: [
+                "ALTER TABLE recordings ADD COLUMN transcript_source TEXT",
+                "ALTER TABLE recordings ADD COLUMN model_feedback TEXT",
+            ]),
     ]
 
     static func run(on db: any SQLDatabase) async throws -> [Int] {

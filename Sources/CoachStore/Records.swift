@@ -84,7 +84,16 @@ public struct RecordingRecord: Sendable, Equatable {
     public var status: String?
     public var transcript: String?
     public var transcriptStatus: String?
+    /// "twilio" or the transcription provider's name: a provider transcript replaces Twilio's, never the reverse.
+    public var transcriptSource: String?
     public var analysis: AnswerAnalysis?
+    public var modelFeedback: ModelFeedback?
+
+    /// The analysis with the model's feedback folded in, when there is any.
+    public var coaching: AnswerAnalysis? {
+        guard let analysis else { return nil }
+        return modelFeedback.map(analysis.merging) ?? analysis
+    }
 }
 
 /// A partial update of a recording: nil fields keep what is stored.
@@ -96,10 +105,12 @@ public struct RecordingUpdate: Sendable {
     public var status: String?
     public var transcript: String?
     public var transcriptStatus: String?
+    public var transcriptSource: String?
 
     public init(
         recordingSid: String, callSid: String? = nil, recordingURL: String? = nil, durationSeconds: Double? = nil,
-        status: String? = nil, transcript: String? = nil, transcriptStatus: String? = nil
+        status: String? = nil, transcript: String? = nil, transcriptStatus: String? = nil,
+        transcriptSource: String? = nil
     ) {
         self.recordingSid = recordingSid
         self.callSid = callSid
@@ -108,5 +119,6 @@ public struct RecordingUpdate: Sendable {
         self.status = status
         self.transcript = transcript
         self.transcriptStatus = transcriptStatus
+        self.transcriptSource = transcriptSource
     }
 }

@@ -113,13 +113,16 @@ struct RecordingRow: Decodable {
     var status: String?
     var transcript: String?
     var transcriptStatus: String?
+    var transcriptSource: String?
     var analysis: String?
+    var modelFeedback: String?
 
     var record: RecordingRecord {
         RecordingRecord(
             recordingSid: recordingSid, callSid: callSid, recordingURL: recordingUrl, durationSeconds: duration,
             status: status, transcript: transcript, transcriptStatus: transcriptStatus,
-            analysis: analysis.flatMap(AnalysisCoding.decode))
+            transcriptSource: transcriptSource, analysis: analysis.flatMap(AnalysisCoding.decode),
+            modelFeedback: modelFeedback.flatMap(AnalysisCoding.decodeFeedback))
     }
 }
 
@@ -133,5 +136,15 @@ enum AnalysisCoding {
 
     static func decode(_ text: String) -> AnswerAnalysis? {
         try? JSONDecoder().decode(AnswerAnalysis.self, from: Data(text.utf8))
+    }
+
+    static func encode(_ feedback: ModelFeedback) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(feedback)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+    }
+
+    static func decodeFeedback(_ text: String) -> ModelFeedback? {
+        try? JSONDecoder().decode(ModelFeedback.self, from: Data(text.utf8))
     }
 }

@@ -287,13 +287,14 @@ extension SQLStore {
     }
 
     /// Analyses of a session's answers that are ready now, in answer order.
+    /// Model feedback, where it arrived, is folded into each analysis.
     public func analyses(sessionID: String) async throws -> [AnswerAnalysis] {
         try await database.raw(
             """
-            SELECT r.analysis FROM answers a JOIN recordings r ON r.recording_sid = a.recording_sid
+            SELECT r.* FROM answers a JOIN recordings r ON r.recording_sid = a.recording_sid
             WHERE a.session_id = \(bind: sessionID) AND r.analysis IS NOT NULL ORDER BY a.number
             """
-        ).all(decodingColumn: "analysis", as: String.self).compactMap(AnalysisCoding.decode)
+        ).all(decoding: RecordingRow.self, with: Self.snake).compactMap(\.record.coaching)
     }
 }
 
@@ -301,21 +302,32 @@ extension SQLStore {
 
 extension SQLStore {
     /// Merges what one callback knows about a recording into what is stored; returns the result.
+    /// A transcript is taken when none is stored, or when a provider's replaces Twilio's; replacing
+    /// one clears the analysis and feedback made from the old text.
     @discardableResult
     public func updateRecording(_ update: RecordingUpdate) async throws -> RecordingRecord {
+        let source = update.transcript == nil ? nil : (update.transcriptSource ?? "twilio")
+        let replace: SQLQueryString = """
+            (excluded.transcript IS NOT NULL AND (recordings.transcript IS NULL
+              OR (recordings.transcript_source = 'twilio' AND excluded.transcript_source <> 'twilio')))
+            """
         try await database.raw(
             """
             INSERT INTO recordings (recording_sid, call_sid, recording_url, duration, status, transcript,
-                                    transcript_status, updated_at)
+                                    transcript_status, transcript_source, updated_at)
             VALUES (\(bind: update.recordingSid), \(bind: update.callSid), \(bind: update.recordingURL),
                     \(bind: update.durationSeconds), \(bind: update.status), \(bind: update.transcript),
-                    \(bind: update.transcriptStatus), \(bind: Clock.now()))
+                    \(bind: update.transcriptStatus), \(bind: source), \(bind: Clock.now()))
             ON CONFLICT (recording_sid) DO UPDATE SET
                 call_sid = COALESCE(excluded.call_sid, recordings.call_sid),
                 recording_url = COALESCE(excluded.recording_url, recordings.recording_url),
                 duration = COALESCE(excluded.duration, recordings.duration),
                 status = COALESCE(excluded.status, recordings.status),
-                transcript = COALESCE(excluded.transcript, recordings.transcript),
+                transcript = CASE WHEN \(replace) THEN excluded.transcript ELSE recordings.transcript END,
+                transcript_source = CASE WHEN \(replace) THEN excluded.transcript_source
+                                         ELSE recordings.transcript_source END,
+                analysis = CASE WHEN \(replace) THEN NULL ELSE recordings.analysis END,
+                model_feedback = CASE WHEN \(replace) THEN NULL ELSE recordings.model_feedback END,
                 transcript_status = COALESCE(excluded.transcript_status, recordings.transcript_status),
                 updated_at = excluded.updated_at
             """
@@ -329,6 +341,27 @@ extension SQLStore {
     public func recording(sid: String) async throws -> RecordingRecord? {
         try await database.raw("SELECT * FROM recordings WHERE recording_sid = \(bind: sid)")
             .first(decoding: RecordingRow.self, with: Self.snake)?.record
+    }
+
+    /// Stores model feedback for the transcript it was made from (a newer transcript wins).
+    public func saveModelFeedback(_ feedback: ModelFeedback, recordingSid: String, transcript: String) async throws {
+        try await database.raw(
+            """
+            UPDATE recordings SET model_feedback = \(bind: AnalysisCoding.encode(feedback)), updated_at = \(bind: Clock.now())
+            WHERE recording_sid = \(bind: recordingSid) AND transcript = \(bind: transcript)
+            """
+        ).run()
+    }
+
+    /// The answer a recording belongs to and its session, for work that needs the question and role.
+    public func answerContext(recordingSid: String) async throws -> (answer: AnswerRecord, session: SessionRecord)? {
+        guard
+            let answer = try await database.raw("SELECT * FROM answers WHERE recording_sid = \(bind: recordingSid)")
+                .first(decoding: AnswerRow.self, with: Self.snake)?.record,
+            let session = try await database.raw("SELECT * FROM sessions WHERE id = \(bind: answer.sessionID)")
+                .first(decoding: SessionRow.self, with: Self.snake)?.record
+        else { return nil }
+        return (answer, session)
     }
 
     public func saveAnalysis(_ analysis: AnswerAnalysis, recordingSid: String) async throws {

@@ -89,3 +89,22 @@ import Testing
         #expect(AnswerEnding(digits: "") == .silence)
     }
 }
+
+@Suite struct FeedbackMergeTests {
+    @Test func modelJudgesContentButNeverMeasurements() {
+        let analysis = AnswerAnalyzer().analyze(
+            transcript: "Um, um, we kind of did it, you know, and it was fine I guess.", seconds: 10)
+        let feedback = ModelFeedback(
+            scores: ["structure": 4, "substance": 9, "pace": 5, "fluency": 5], strength: "Clear context.",
+            improvement: "Say what you did.", outline: "Situation, then your action, then the result.")
+        let merged = analysis.merging(feedback)
+        #expect(merged.score(.structure) == 4)
+        #expect(merged.score(.substance) == analysis.score(.substance))  // 9 is out of range: ignored
+        #expect(merged.score(.pace) == analysis.score(.pace))  // measured, not the model's to judge
+        #expect(merged.score(.fluency) == analysis.score(.fluency))
+        #expect(merged.fillerCount == analysis.fillerCount)
+        #expect(merged.strength == "Clear context.")
+        #expect(merged.improvement == "Say what you did.")
+        #expect(merged.overall >= analysis.overall)
+    }
+}

@@ -69,4 +69,13 @@ public enum SpokenCopy {
         case .length: "aiming for one to two minutes per answer"
         }
     }
+
+    /// Every text the line says that does not depend on the caller: synthesised once at start-up.
+    public static func commonPrompts(questionsPerInterview total: Int) -> [String] {
+        [
+            welcomeNew, menu, menuAgain, menuGoodbye, backToMenu, apology, hangupGoodbye, hold, holdFirst,
+            rolePrompt, roleAgain, roleGiveUp, howItWorks, withheldProgress, skippedAnswer, welcomeBack(role: nil),
+            interviewIntro(total: total),
+        ] + acknowledgements + (1...max(1, total)).map { questionLead(number: $0, total: total) }
+    }
 }

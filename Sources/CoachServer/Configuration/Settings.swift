@@ -17,11 +17,14 @@ public struct Settings: Sendable {
     public var holdWaitSeconds: Double = 3
     public var twilioVoice: String = "Polly.Joanna"
     public var logLevel: Logger.Level = .info
+    public var providers = ProviderSettings()
 
     public init() {}
 
     /// The documented settings, in the order `serve --help` and the README list them.
-    public static let catalog: [SettingSpec] = [
+    public static var catalog: [SettingSpec] { coreCatalog + ProviderSettings.catalog }
+
+    static let coreCatalog: [SettingSpec] = [
         .init("PORT", "3000", "TCP port the HTTP server listens on."),
         .init("HOST", "0.0.0.0", "Address to bind; 127.0.0.1 keeps the server local (e.g. behind a tunnel)."),
         .init(
@@ -77,6 +80,8 @@ public struct Settings: Sendable {
                 message: "must be one of trace, debug, info, notice, warning, error, critical; got '\(level)'")
         }
         settings.logLevel = parsed
+        settings.providers = try ProviderSettings.load(
+            reader, twilioCredentials: settings.twilioAccountSid != nil && settings.twilioAuthToken != nil)
         return settings
     }
 }

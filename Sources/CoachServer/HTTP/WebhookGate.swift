@@ -13,6 +13,7 @@ struct WebhookGate: Sendable {
     let publicBaseURL: String?
     let renderer: TwiMLRenderer
     let flow: CallFlow
+    let voice: VoiceOver
     let logger: Logger
 
     static let maxBody = 64 * 1024
@@ -28,7 +29,7 @@ struct WebhookGate: Sendable {
             params = try await parameters(&request)
         } catch {
             log(route, nil, "unreadable request: \(error)", started)
-            return xml(renderer.render(flow.apology()))
+            return await twiml(flow.apology())
         }
         guard verify(request, params) else {
             log(route, params, "forbidden: bad signature", started)
@@ -37,10 +38,10 @@ struct WebhookGate: Sendable {
         do {
             let document = try await handler(params)
             log(route, params, Self.outcome(of: document), started)
-            return xml(renderer.render(document))
+            return await twiml(document)
         } catch {
             log(route, params, "error, apologised: \(error)", started, level: .error)
-            return xml(renderer.render(flow.apology()))
+            return await twiml(flow.apology())
         }
     }
 
@@ -99,6 +100,11 @@ struct WebhookGate: Sendable {
         let forwarded = request.headers[.xForwardedProto]?.lowercased()
         let schemes = forwarded.map { [$0] } ?? ["http", "https"]
         return schemes.map { "\($0)://\(host)\(target)" }
+    }
+
+    /// Stored audio replaces `<Say>` where it exists; then the document is rendered.
+    private func twiml(_ document: TwiMLDocument) async -> Response {
+        xml(renderer.render(await voice.resolve(document)))
     }
 
     private func xml(_ text: String) -> Response {

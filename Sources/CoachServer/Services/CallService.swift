@@ -17,15 +17,15 @@ public struct CallService: Sendable {
     let logger: Logger
 
     init(
-        store: SQLStore, flow: CallFlow, bank: QuestionBank, preparer: QuestionPreparer, holdWaitSeconds: Double,
-        logger: Logger
+        store: SQLStore, flow: CallFlow, bank: QuestionBank, preparer: QuestionPreparer, recordings: RecordingIntake,
+        holdWaitSeconds: Double, logger: Logger
     ) {
         self.store = store
         self.flow = flow
         self.bank = bank
         self.bankSource = BankQuestionSource(planner: InterviewPlanner(bank: bank))
         self.preparer = preparer
-        self.recordings = RecordingIntake(store: store, logger: logger)
+        self.recordings = recordings
         self.holdWaitSeconds = holdWaitSeconds
         self.logger = logger
     }
@@ -113,6 +113,9 @@ public struct CallService: Sendable {
                 RecordingUpdate(
                     recordingSid: recordingSid, callSid: callSid, recordingURL: params["RecordingUrl"],
                     durationSeconds: duration))
+            if let url = params["RecordingUrl"], duration > 0 {
+                recordings.transcribe(recordingSid: recordingSid, recordingURL: url, callSid: callSid)
+            }
         }
         if ending == .hangup {
             try await store.finishSession(id: session.id, status: .abandoned, debrief: nil)
@@ -210,7 +213,7 @@ public struct CallService: Sendable {
             RecordingUpdate(
                 recordingSid: sid, callSid: params.callSid, recordingURL: params["RecordingUrl"],
                 transcript: completed ? params["TranscriptionText"] ?? "" : nil,
-                transcriptStatus: params["TranscriptionStatus"] ?? "unknown"))
+                transcriptStatus: params["TranscriptionStatus"] ?? "unknown", transcriptSource: "twilio"))
     }
 
     func recordingStatus(_ params: TwilioParameters) async throws {

@@ -2,11 +2,14 @@ import CoachCore
 import CoachStore
 import Logging
 
-/// Collects what Twilio reports about a recording (Record action, recording status, transcription;
-/// any order, possibly after the call ended) and analyses the answer as soon as both the transcript
-/// and the duration are known. The analyser is local and takes microseconds, so it runs inline.
+/// Collects what is known about a recording (Record action, recording status, Twilio's transcription,
+/// a provider's transcription; any order, possibly after the call ended), analyses the answer as soon
+/// as transcript and duration are both known (local and instant, so inline), and then asks the
+/// model for feedback in the background when one is configured.
 struct RecordingIntake: Sendable {
     let store: SQLStore
+    let providers: Providers
+    let background: BackgroundTasks
     let logger: Logger
     let analyzer = AnswerAnalyzer()
 
@@ -17,5 +20,49 @@ struct RecordingIntake: Sendable {
         }
         let analysis = analyzer.analyze(transcript: transcript, seconds: seconds)
         try await store.saveAnalysis(analysis, recordingSid: record.recordingSid)
+        requestFeedback(recordingSid: record.recordingSid, transcript: transcript, analysis: analysis)
+    }
+
+    /// The Record action arrived: with a transcription provider, fetch and transcribe in the background.
+    /// Twilio's own transcription was requested too and stays the fallback.
+    func transcribe(recordingSid: String, recordingURL: String, callSid: String) {
+        guard let transcriber = providers.transcriber else { return }
+        let deadline = providers.transcriptionDeadlineSeconds
+        background.start("transcribe-\(recordingSid)") {
+            do {
+                let transcript = try await withDeadline(seconds: deadline) {
+                    try await transcriber.transcribe(recordingURL: recordingURL, recordingSid: recordingSid)
+                }
+                try await merge(
+                    RecordingUpdate(
+                        recordingSid: recordingSid, callSid: callSid, transcript: transcript.text,
+                        transcriptStatus: "completed", transcriptSource: transcriber.name))
+            } catch {
+                logger.warning(
+                    "transcription failed; Twilio's transcription stays",
+                    metadata: ["call_sid": "\(callSid)", "recording": "\(recordingSid)", "error": "\(error)"])
+            }
+        }
+    }
+
+    private func requestFeedback(recordingSid: String, transcript: String, analysis: AnswerAnalysis) {
+        guard let coach = providers.coach else { return }
+        let store = self.store
+        let deadline = providers.questionDeadlineSeconds
+        let logger = self.logger
+        background.start("feedback-\(recordingSid)-\(transcript.hashValue)") {
+            do {
+                guard let context = try await store.answerContext(recordingSid: recordingSid) else { return }
+                let request = FeedbackRequest(
+                    role: context.session.role, question: context.answer.question.text, transcript: transcript,
+                    metrics: analysis)
+                let feedback = try await withDeadline(seconds: deadline) { try await coach.feedback(for: request) }
+                try await store.saveModelFeedback(feedback, recordingSid: recordingSid, transcript: transcript)
+            } catch {
+                logger.warning(
+                    "model feedback failed; the deterministic analysis stands",
+                    metadata: ["recording": "\(recordingSid)", "error": "\(error)"])
+            }
+        }
     }
 }

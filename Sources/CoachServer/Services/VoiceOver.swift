@@ -1,0 +1,95 @@
+import CoachCore
+import CoachStore
+import Foundation
+import Logging
+
+/// Turns text into the configured voice without ever making a caller wait for it: prompts are
+/// synthesised at start-up, questions while the caller answers the previous one, and a webhook only
+/// swaps `<Say>` for `<Play>` when the audio is already stored. Anything else is read by Twilio's voice.
+public actor VoiceOver {
+    let synthesizer: (any SpeechSynthesizer)?
+    let library: AudioLibrary
+    let links: Links
+    let deadlineSeconds: Double
+    let logger: Logger
+    /// Keys known to be stored: saves a database lookup per utterance on the webhook path.
+    private var known: Set<String> = []
+
+    init(
+        synthesizer: (any SpeechSynthesizer)?, store: SQLStore, links: Links, deadlineSeconds: Double, logger: Logger
+    ) {
+        self.synthesizer = synthesizer
+        self.library = AudioLibrary(store: store)
+        self.links = links
+        self.deadlineSeconds = deadlineSeconds
+        self.logger = logger
+    }
+
+    /// Synthesises the texts the line says on every call, two at a time. Returns how many are ready.
+    @discardableResult
+    func warmUp(_ texts: [String]) async -> Int {
+        guard let synthesizer else { return 0 }
+        let unique = Array(Set(texts))
+        var ready = 0
+        await withTaskGroup(of: String?.self) { group in
+            var next = unique.makeIterator()
+            func addNext() {
+                guard let text = next.next() else { return }
+                group.addTask { await self.synthesize(text, with: synthesizer) }
+            }
+            addNext()
+            addNext()
+            while let key = await group.next() {
+                if let key {
+                    known.insert(key)
+                    ready += 1
+                }
+                addNext()
+            }
+        }
+        logger.info("Generated \(ready)/\(unique.count) prompts", metadata: ["voice": "\(synthesizer.voiceIdentity)"])
+        return ready
+    }
+
+    private func synthesize(_ text: String, with synthesizer: any SpeechSynthesizer) async -> String? {
+        let library = self.library
+        do {
+            return try await withDeadline(seconds: deadlineSeconds) {
+                try await library.audioKey(for: text, synthesizer: synthesizer)
+            }
+        } catch {
+            logger.warning("prompt synthesis failed; Twilio's voice will read it", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// The document with every `<Say>` whose audio is stored replaced by `<Play>`.
+    func resolve(_ document: TwiMLDocument) async -> TwiMLDocument {
+        guard synthesizer != nil else { return document }
+        var verbs: [TwiMLVerb] = []
+        for verb in document.verbs {
+            switch verb {
+            case .speak(let speech):
+                verbs.append(.speak(await resolve(speech)))
+            case .gather(var gather):
+                var prompts: [Speech] = []
+                for prompt in gather.prompts { prompts.append(await resolve(prompt)) }
+                gather.prompts = prompts
+                verbs.append(.gather(gather))
+            default:
+                verbs.append(verb)
+            }
+        }
+        return TwiMLDocument(verbs)
+    }
+
+    private func resolve(_ speech: Speech) async -> Speech {
+        guard case .say(let text) = speech, let synthesizer else { return speech }
+        let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
+        if !known.contains(key) {
+            guard (try? await library.store.hasAudio(key: key)) == true else { return speech }
+            known.insert(key)
+        }
+        return .play(url: links.url(.audio(key: key)), text: text)
+    }
+}
