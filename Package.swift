@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // Domain: call flow decisions, interview planning, question bank, coaching, TwiML, ports.
@@ -42,11 +44,39 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Adapters for the AI vendors: OpenAI-compatible chat, transcription and speech; Murf REST and
+        // WebSocket; Twilio recording downloads. Each implements a CoachCore port.
+        .target(
+            name: "CoachProviders",
+            dependencies: [
+                "CoachCore", "CoachAudio",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        // Loopback fakes of the vendors' wire formats, with latency and failure knobs (tests, `coachline fakes`).
+        .target(
+            name: "CoachFakes",
+            dependencies: [
+                "CoachAudio",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         // The Hummingbird app: routes, signature check, background preparation, settings.
         .target(
             name: "CoachServer",
             dependencies: [
-                "CoachCore", "CoachAudio", "CoachStore", "TwilioSupport",
+                "CoachCore", "CoachAudio", "CoachStore", "TwilioSupport", "CoachProviders",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -66,13 +96,33 @@ let package = Package(
         .executableTarget(
             name: "coachline",
             dependencies: [
-                "CoachCore", "CoachServer", "CoachStore", "TwilioSim",
+                "CoachCore", "CoachServer", "CoachStore", "TwilioSim", "CoachFakes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CoachCoreTests", dependencies: ["CoachCore"]),
         .testTarget(name: "CoachAudioTests", dependencies: ["CoachAudio"]),
         .testTarget(name: "TwilioSupportTests", dependencies: ["TwilioSupport"]),
+        .testTarget(
+            name: "CoachProvidersTests",
+            dependencies: [
+                "CoachProviders", "CoachCore", "CoachAudio", "CoachFakes",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "CoachFakesTests",
+            dependencies: [
+                "CoachFakes", "CoachAudio",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .testTarget(
             name: "TwilioSimTests",
             dependencies: [
@@ -84,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "CoachServerTests",
             dependencies: [
-                "CoachServer", "CoachStore", "TwilioSim", "CoachAudio",
+                "CoachServer", "CoachStore", "TwilioSim", "CoachAudio", "CoachFakes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -19,7 +19,7 @@ public struct CoachLineServer: Sendable {
 
     public init(settings: Settings, store: SQLStore, providers: Providers? = nil, logger: Logger) throws {
         let bank = try QuestionBank.builtIn()
-        let providers = providers ?? Providers(questions: BankQuestionSource(planner: InterviewPlanner(bank: bank)))
+        let providers = providers ?? ProviderFactory.make(settings, bank: bank, logger: logger)
         self.settings = settings
         self.store = store
         self.providers = providers
@@ -30,7 +30,7 @@ public struct CoachLineServer: Sendable {
             questionsPerInterview: settings.questionsPerInterview, logger: logger)
         self.voice = VoiceOver(
             synthesizer: providers.speech, store: store, links: Links(baseURL: settings.publicBaseURL),
-            deadlineSeconds: providers.speechDeadlineSeconds, logger: logger)
+            deadlineSeconds: providers.speechDeadlineSeconds, background: background, logger: logger)
     }
 
     /// Synthesises the prompts every call uses (a no-op with Twilio's own voice).
@@ -52,7 +52,8 @@ public struct CoachLineServer: Sendable {
                 questionsPerInterview: settings.questionsPerInterview, answerMaxSeconds: settings.answerMaxSeconds,
                 answerSilenceSeconds: settings.answerSilenceSeconds),
             links: Links(baseURL: settings.publicBaseURL))
-        let recordings = RecordingIntake(store: store, providers: providers, background: background, logger: logger)
+        let recordings = RecordingIntake(
+            store: store, providers: providers, background: background, voice: voice, logger: logger)
         let calls = CallService(
             store: store, flow: flow, bank: bank, preparer: preparer, recordings: recordings,
             holdWaitSeconds: settings.holdWaitSeconds, logger: logger)

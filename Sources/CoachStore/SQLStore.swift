@@ -287,12 +287,13 @@ extension SQLStore {
     }
 
     /// Analyses of a session's answers that are ready now, in answer order.
-    /// Model feedback, where it arrived, is folded into each analysis.
-    public func analyses(sessionID: String) async throws -> [AnswerAnalysis] {
+    /// Model feedback, where it arrived, is folded into each analysis. `before`: only answers numbered lower.
+    public func analyses(sessionID: String, before number: Int = .max) async throws -> [AnswerAnalysis] {
         try await database.raw(
             """
             SELECT r.* FROM answers a JOIN recordings r ON r.recording_sid = a.recording_sid
-            WHERE a.session_id = \(bind: sessionID) AND r.analysis IS NOT NULL ORDER BY a.number
+            WHERE a.session_id = \(bind: sessionID) AND r.analysis IS NOT NULL AND a.number < \(bind: number)
+            ORDER BY a.number
             """
         ).all(decoding: RecordingRow.self, with: Self.snake).compactMap(\.record.coaching)
     }
@@ -303,7 +304,8 @@ extension SQLStore {
 extension SQLStore {
     /// Merges what one callback knows about a recording into what is stored; returns the result.
     /// A transcript is taken when none is stored, or when a provider's replaces Twilio's; replacing
-    /// one clears the analysis and feedback made from the old text.
+    /// it with different words clears the analysis and feedback made from the old text (the same
+    /// words keep them: nothing to redo).
     @discardableResult
     public func updateRecording(_ update: RecordingUpdate) async throws -> RecordingRecord {
         let source = update.transcript == nil ? nil : (update.transcriptSource ?? "twilio")
@@ -326,8 +328,10 @@ extension SQLStore {
                 transcript = CASE WHEN \(replace) THEN excluded.transcript ELSE recordings.transcript END,
                 transcript_source = CASE WHEN \(replace) THEN excluded.transcript_source
                                          ELSE recordings.transcript_source END,
-                analysis = CASE WHEN \(replace) THEN NULL ELSE recordings.analysis END,
-                model_feedback = CASE WHEN \(replace) THEN NULL ELSE recordings.model_feedback END,
+                analysis = CASE WHEN \(replace) AND excluded.transcript <> recordings.transcript THEN NULL
+                                ELSE recordings.analysis END,
+                model_feedback = CASE WHEN \(replace) AND excluded.transcript <> recordings.transcript THEN NULL
+                                      ELSE recordings.model_feedback END,
                 transcript_status = COALESCE(excluded.transcript_status, recordings.transcript_status),
                 updated_at = excluded.updated_at
             """

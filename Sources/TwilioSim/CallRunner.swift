@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TwilioSupport
 
 /// Runs one call: fetches TwiML, executes its verbs against the caller, follows actions and
 /// redirects, fires callbacks, and records everything for the report.
@@ -58,6 +59,7 @@ actor CallRunner {
     private var webhookCount = 0
     private var answered = false
     private var endReason: EndReason?
+    private let transport: any SimTransport
 
     init(
         configuration: SimConfiguration,
@@ -67,6 +69,7 @@ actor CallRunner {
         callSid: String
     ) {
         self.configuration = configuration
+        self.transport = transport
         self.caller = caller
         self.logger = logger
         self.identity = CallIdentity(
@@ -437,6 +440,7 @@ actor CallRunner {
             sid: Sids.make("RE"), baseURL: configuration.recordingBaseURL,
             exactSeconds: answer.seconds + trailingSilence)
         await record(.recorded(answer, recordingSid: recording.sid, durationSeconds: recording.seconds))
+        await uploadRecording(recording, answer: answer)
         if timedOut {
             // The caller sits through the silence timeout before anything happens.
             await advance(Double(settings.timeout))
@@ -632,6 +636,24 @@ actor CallRunner {
             try? await Task.sleep(for: .seconds(fractional: seconds * configuration.timeScale))
         }
         timeline.advance(by: .seconds(fractional: seconds))
+    }
+
+    /// Hands the recording to the configured media host before anyone can ask for it.
+    private func uploadRecording(_ recording: Recording, answer: CallerAnswer) async {
+        guard let upload = configuration.recordingUploadURL, recording.seconds > 0 else { return }
+        let form = [("sid", recording.sid), ("text", answer.text), ("seconds", String(recording.seconds))]
+        let request = SimRequest(
+            method: "POST", url: upload.absoluteString,
+            headers: [("Content-Type", "application/x-www-form-urlencoded")],
+            body: Array(FormEncoding.encode(form).utf8))
+        do {
+            let response = try await transport.send(request)
+            if !(200..<300).contains(response.status) {
+                addNote("recording upload to \(upload) answered \(response.status)")
+            }
+        } catch {
+            addNote("recording upload to \(upload) failed: \(error)")
+        }
     }
 
     private func openAnswerWait(exchangeIndex: Int, latency: Duration, answerEnd: Duration) {

@@ -32,6 +32,10 @@ public struct SimConfiguration: Sendable {
     public var recordingStatusDelay: Duration
     /// When true a `<Play>` that is not 8 kHz mono mu-law WAV is a violation, not just a note.
     public var strictAudio: Bool
+    /// Where recordings are "uploaded" as Twilio's media host would hold them: each answer is POSTed
+    /// here as a form (`sid`, `text`, `seconds`) before the Record action, so a fake media host can
+    /// serve it at RecordingUrl and a fake transcriber can hear it. Nil: recordings exist only as URLs.
+    public var recordingUploadURL: URL?
     /// A server that loops (Redirect to itself, say) must not keep the simulator busy forever.
     public var maxWebhooks: Int
     /// Simulated time after which the call is cut off.
@@ -66,6 +70,7 @@ public struct SimConfiguration: Sendable {
         transcriptionDelay: Duration = .zero,
         recordingStatusDelay: Duration = .zero,
         strictAudio: Bool = false,
+        recordingUploadURL: URL? = nil,
         maxWebhooks: Int = 200,
         maxSimulatedDuration: Duration = .seconds(2 * 60 * 60)
     ) {
@@ -85,6 +90,7 @@ public struct SimConfiguration: Sendable {
         self.transcriptionDelay = transcriptionDelay
         self.recordingStatusDelay = recordingStatusDelay
         self.strictAudio = strictAudio
+        self.recordingUploadURL = recordingUploadURL
         self.maxWebhooks = maxWebhooks
         self.maxSimulatedDuration = maxSimulatedDuration
     }

@@ -21,6 +21,9 @@ struct Call: AsyncParsableCommand {
     @Option(help: "Caller ID to present (e.g. anonymous).") var from: String = "+14155550123"
     @Option(help: "Auth token to sign requests with (default: TWILIO_AUTH_TOKEN).") var authToken: String?
     @Option(help: "Real-time factor for speech and answers: 0 instant, 1 real time.") var timeScale: Double = 0
+    @Option(help: "Account SID the simulated Twilio uses (default: TWILIO_ACCOUNT_SID).") var accountSid: String?
+    @Option(help: "Where to upload each recording (a fake media host's /_fake/recordings), so it can be fetched.")
+    var recordings: String?
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
@@ -43,10 +46,15 @@ struct Call: AsyncParsableCommand {
         guard let voiceURL = URL(string: base + "/webhook/voice"), voiceURL.host != nil else {
             throw ValidationError("--url must be an absolute http(s) URL, got \(base)")
         }
-        let configuration = SimConfiguration(
+        var configuration = SimConfiguration(
             voiceURL: voiceURL, statusCallbackURL: URL(string: base + "/webhook/status"),
             fallbackURL: URL(string: base + "/webhook/fallback"),
             authToken: authToken ?? settings.twilioAuthToken, from: from, timeScale: timeScale)
+        if let sid = accountSid ?? settings.twilioAccountSid { configuration.accountSid = sid }
+        // Recordings live where the server is configured to download them from.
+        let media = settings.providers.twilioAPIBaseURL + "/2010-04-01/Accounts/\(configuration.accountSid)/Recordings"
+        if let url = URL(string: media) { configuration.recordingBaseURL = url }
+        configuration.recordingUploadURL = recordings.flatMap(URL.init(string:))
         let sim = TwilioSim(configuration: configuration, logger: logger)
         let report = try await sim.placeCall(caller: caller)
         print("")

@@ -8,7 +8,7 @@ struct CoachLine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coachline",
         abstract: "CoachLine: an interview-practice phone line for Twilio.",
-        subcommands: [Serve.self, Call.self, Analyze.self, Migrate.self],
+        subcommands: [Serve.self, Call.self, Analyze.self, Migrate.self, Fakes.self],
         defaultSubcommand: Serve.self)
 }
 

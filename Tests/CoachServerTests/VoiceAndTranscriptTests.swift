@@ -63,6 +63,14 @@ struct ToneSynthesizer: SpeechSynthesizer {
             .init(recordingSid: "RE1", transcript: "late twilio words", transcriptSource: "twilio"))
         #expect(record.transcript == "provider words")
         #expect(record.durationSeconds == 30)
+
+        // The same words from a provider after Twilio's: the source changes, the analysis stays.
+        _ = try await store.updateRecording(.init(recordingSid: "RE3", transcript: "same", transcriptSource: "twilio"))
+        try await store.saveAnalysis(AnswerAnalyzer().analyze(transcript: "same", seconds: 5), recordingSid: "RE3")
+        record = try await store.updateRecording(
+            .init(recordingSid: "RE3", transcript: "same", transcriptSource: "openai"))
+        #expect(record.transcriptSource == "openai")
+        #expect(record.analysis != nil)
         try await store.shutdown()
     }
 

@@ -92,7 +92,7 @@ struct RecordTests {
             #expect(report.exchanges[wait.exchangeIndex].purpose == .recordAction)
             let silence = try #require(wait.silenceAfterAnswer)
             #expect(silence >= wait.responseLatency)
-            #expect(silence < .seconds(1))
+            #expect(silence - wait.responseLatency < .milliseconds(50))
             // The beep, 45 s of answer, "Thanks." (0.8 s) and the prompt (2 s).
             #expect(report.simulatedDuration >= .seconds(48))
         }
@@ -111,9 +111,10 @@ struct RecordTests {
             let answer = try #require(await log.requests(to: "/answer").first)
             #expect(answer.parameter("Digits") == nil)
             #expect(answer.parameter("RecordingDuration") == "10")
-            let silence = try #require(report.answerWaits.first?.silenceAfterAnswer)
+            let wait = try #require(report.answerWaits.first)
+            let silence = try #require(wait.silenceAfterAnswer)
             #expect(silence >= .seconds(5))
-            #expect(silence < .seconds(6))
+            #expect(silence - wait.responseLatency < .seconds(5.05))
         }
     }
 

@@ -4,11 +4,9 @@
 actor BackgroundTasks {
     private var running: [String: Task<Void, Never>] = [:]
 
-    nonisolated func start(_ key: String, _ operation: @escaping @Sendable () async -> Void) {
-        Task { await self.launch(key, operation) }
-    }
-
-    private func launch(_ key: String, _ operation: @escaping @Sendable () async -> Void) {
+    /// Registers and starts the work; returns at once (awaiting only this actor), so `drain()` called
+    /// afterwards always sees it, including work started by other background work.
+    func start(_ key: String, _ operation: @escaping @Sendable () async -> Void) {
         guard running[key] == nil else { return }
         running[key] = Task {
             await operation()

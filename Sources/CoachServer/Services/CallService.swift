@@ -13,6 +13,7 @@ public struct CallService: Sendable {
     let bankSource: BankQuestionSource
     let preparer: QuestionPreparer
     let recordings: RecordingIntake
+    let voice: VoiceOver
     let holdWaitSeconds: Double
     let logger: Logger
 
@@ -26,6 +27,7 @@ public struct CallService: Sendable {
         self.bankSource = BankQuestionSource(planner: InterviewPlanner(bank: bank))
         self.preparer = preparer
         self.recordings = recordings
+        self.voice = recordings.voice
         self.holdWaitSeconds = holdWaitSeconds
         self.logger = logger
     }
@@ -35,8 +37,12 @@ public struct CallService: Sendable {
     func incomingCall(_ params: TwilioParameters) async throws -> TwiMLDocument {
         let callSid = try params.requireCallSid()
         let (call, returning) = try await store.beginCall(callSid: callSid, caller: params.caller)
-        // The caller listens to the menu for several seconds: time enough to prepare question 1.
+        // The caller listens to the menu for several seconds: time enough to prepare question 1,
+        // and to voice their progress report in case they press 2.
         preparer.prepare(callSid: callSid, number: 1)
+        if returning, voice.synthesizer != nil, let phone = params.caller.number {
+            await voice.prepare([try await progressReport(phone: phone).spoken])
+        }
         return flow.greeting(
             returning: returning, roleName: call.role.map(roleName), resume: params.query["resume"] == "1")
     }
@@ -61,6 +67,8 @@ public struct CallService: Sendable {
         let call = try await ensureCall(params, callSid: callSid)
         try await store.setRole(role, callSid: callSid, caller: call.caller)
         preparer.prepare(callSid: callSid, number: 1)
+        // Heard next time this caller rings; this time Twilio's voice speaks their words back.
+        await voice.prepare([SpokenCopy.welcomeBack(role: roleName(role)), SpokenCopy.roleConfirmed(roleName(role))])
         return flow.roleConfirmed(roleName(role))
     }
 
@@ -68,12 +76,15 @@ public struct CallService: Sendable {
         guard let phone = params.caller.number else {
             return flow.progress([SpokenCopy.withheldProgress, SpokenCopy.howItWorks])
         }
+        return flow.progress([try await progressReport(phone: phone).spoken])
+    }
+
+    private func progressReport(phone: String) async throws -> ProgressReport {
         let history = try await store.history(phone: phone)
-        let report = ProgressReport(
+        return ProgressReport(
             sessions: history.map {
                 ProgressReport.Session(started: $0.session.startedAt, status: $0.session.status, analyses: $0.analyses)
             })
-        return flow.progress([report.spoken])
     }
 
     // MARK: Interview
@@ -114,7 +125,7 @@ public struct CallService: Sendable {
                     recordingSid: recordingSid, callSid: callSid, recordingURL: params["RecordingUrl"],
                     durationSeconds: duration))
             if let url = params["RecordingUrl"], duration > 0 {
-                recordings.transcribe(recordingSid: recordingSid, recordingURL: url, callSid: callSid)
+                await recordings.transcribe(recordingSid: recordingSid, recordingURL: url, callSid: callSid)
             }
         }
         if ending == .hangup {
@@ -123,7 +134,9 @@ public struct CallService: Sendable {
         }
         let heard = flow.afterAnswer(number: number, heardSomething: recordingSid != nil && duration > 0)
         if number >= session.total {
-            let analyses = try await store.analyses(sessionID: session.id)
+            // The last answer is still being transcribed: the debrief covers the ones before it, which
+            // also makes its text known early enough to be voiced in advance.
+            let analyses = try await store.analyses(sessionID: session.id, before: session.total)
             let answered = try await store.answers(sessionID: session.id).filter { $0.durationSeconds > 0 }.count
             let debrief = Debrief.text(analyses: analyses, answered: answered)
             try await store.finishSession(id: session.id, status: .completed, debrief: debrief)

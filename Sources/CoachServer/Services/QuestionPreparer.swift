@@ -104,13 +104,16 @@ public actor QuestionPreparer {
                     .sorted { $0.value.count > $1.value.count }.prefix(2).map(\.key))
         }
         let earlierQuestions = prepared.filter { $0.number < key.number }
+        // Every earlier question of this call, answered or not yet, with the transcripts that are in.
+        var answers: [AnswerRecord] = []
+        if let session { answers = try await store.answers(sessionID: session.id) }
         var earlier: [EarlierAnswer] = []
-        if let session {
-            for answer in try await store.answers(sessionID: session.id) {
-                var transcript: String?
-                if let sid = answer.recordingSid { transcript = try await store.recording(sid: sid)?.transcript }
-                earlier.append(EarlierAnswer(question: answer.question.text, transcript: transcript))
+        for question in earlierQuestions {
+            var transcript: String?
+            if let sid = answers.first(where: { $0.number == question.number })?.recordingSid {
+                transcript = try await store.recording(sid: sid)?.transcript
             }
+            earlier.append(EarlierAnswer(question: question.question.text, transcript: transcript))
         }
         return QuestionRequest(
             role: role, number: key.number, total: session?.total ?? questionsPerInterview, excludedIDs: excluded,

@@ -11,13 +11,16 @@ public actor VoiceOver {
     let library: AudioLibrary
     let links: Links
     let deadlineSeconds: Double
+    let background: BackgroundTasks
     let logger: Logger
     /// Keys known to be stored: saves a database lookup per utterance on the webhook path.
     private var known: Set<String> = []
 
     init(
-        synthesizer: (any SpeechSynthesizer)?, store: SQLStore, links: Links, deadlineSeconds: Double, logger: Logger
+        synthesizer: (any SpeechSynthesizer)?, store: SQLStore, links: Links, deadlineSeconds: Double,
+        background: BackgroundTasks, logger: Logger
     ) {
+        self.background = background
         self.synthesizer = synthesizer
         self.library = AudioLibrary(store: store)
         self.links = links
@@ -61,6 +64,22 @@ public actor VoiceOver {
             logger.warning("prompt synthesis failed; Twilio's voice will read it", metadata: ["error": "\(error)"])
             return nil
         }
+    }
+
+    /// Synthesises texts the caller is about to hear (a debrief draft, their progress, their role
+    /// spoken back), in the background, so the webhook that speaks them finds the audio stored.
+    nonisolated func prepare(_ texts: [String]) async {
+        guard let synthesizer else { return }
+        for text in texts where !text.isEmpty {
+            let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
+            await background.start("voice-\(key)") {
+                if let key = await self.synthesize(text, with: synthesizer) { await self.remember(key) }
+            }
+        }
+    }
+
+    private func remember(_ key: String) {
+        known.insert(key)
     }
 
     /// The document with every `<Say>` whose audio is stored replaced by `<Play>`.

@@ -14,7 +14,13 @@ struct TestLine {
     let running: RunningServer
     let databasePath: String
 
-    static let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+    /// Silent, unless COACHLINE_TEST_LOGS=1 asks to see the server's log lines while debugging.
+    static let quiet = Logger(label: "test") { label in
+        guard ProcessInfo.processInfo.environment["COACHLINE_TEST_LOGS"] == "1" else { return SwiftLogNoOpLogHandler() }
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = .debug
+        return handler
+    }
 
     static func settings(_ adjust: (inout Settings) -> Void = { _ in }) -> Settings {
         var settings = Settings()

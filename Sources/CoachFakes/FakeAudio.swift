@@ -1,0 +1,93 @@
+import CoachAudio
+import Foundation
+
+/// Stand-in audio for the fakes: tones whose length follows the text, in the encodings vendors return.
+enum FakeAudio {
+    /// Speech pace the fakes assume: 2.5 words a second, never shorter than half a second.
+    static func speechSeconds(for text: String) -> Double {
+        let words = text.split(whereSeparator: \.isWhitespace).count
+        return max(0.5, Double(words) / 2.5)
+    }
+
+    /// Mono samples of a 440 Hz tone as long as `text` takes to say.
+    static func speechTone(for text: String, sampleRate: Int) -> [Int16] {
+        ToneGenerator.tone(frequency: 440, seconds: speechSeconds(for: text), sampleRate: sampleRate)
+    }
+
+    /// Repeats every sample once per channel, so stereo requests get interleaved frames.
+    static func interleave(_ samples: [Int16], channels: Int) -> [Int16] {
+        guard channels > 1 else { return samples }
+        return samples.flatMap { Array(repeating: $0, count: channels) }
+    }
+
+    /// A Twilio-style recording: 8 kHz mono mu-law WAV of a tone near 440 Hz.
+    ///
+    /// The frequency moves with a stable hash of the sid and a LIST chunk names the sid, so two recordings never
+    /// share bytes and the fake transcriber can tell which one was uploaded.
+    static func recordingWAV(sid: String, seconds: Double) -> (wav: Data, muLaw: Data) {
+        let frequency = 430 + Double(StableHash.fnv1a(sid) % 200) / 10
+        let muLaw = Data(MuLaw.encode(ToneGenerator.tone(frequency: frequency, seconds: seconds, sampleRate: 8000)))
+        let wav = WAVAudio.telephony(muLawBytes: [UInt8](muLaw)).encoded()
+        return (appendingListChunk(to: wav, name: sid), muLaw)
+    }
+
+    /// Adds `LIST/INFO/INAM <name>` after the existing chunks and fixes the RIFF size.
+    static func appendingListChunk(to wav: Data, name: String) -> Data {
+        var text = Array(name.utf8) + [0]
+        if text.count % 2 == 1 { text.append(0) }
+        var info = Array("INFO".utf8) + Array("INAM".utf8) + littleEndian32(text.count) + text
+        if info.count % 2 == 1 { info.append(0) }
+        var bytes = [UInt8](wav)
+        bytes += Array("LIST".utf8) + littleEndian32(info.count) + info
+        let riffSize = littleEndian32(bytes.count - 8)
+        bytes.replaceSubrange(4..<8, with: riffSize)
+        return Data(bytes)
+    }
+
+    static func littleEndian32(_ value: Int) -> [UInt8] {
+        let value = UInt32(truncatingIfNeeded: value)
+        return [0, 8, 16, 24].map { UInt8(truncatingIfNeeded: value >> $0) }
+    }
+
+    /// ITU-T G.711 A-law, which CoachAudio does not encode (the phone path here is mu-law).
+    static func aLaw(_ sample: Int16) -> UInt8 {
+        let sign: UInt8 = sample >= 0 ? 0x80 : 0x00
+        // 13-bit magnitude, as the standard defines A-law on 13-bit linear input.
+        var magnitude = Int(sample) >> 3
+        if magnitude < 0 { magnitude = -magnitude - 1 }
+        magnitude = min(magnitude, 0x0FFF)
+        let byte: UInt8
+        if magnitude < 32 {
+            byte = UInt8(magnitude >> 1)
+        } else {
+            let segment = (Int.bitWidth - magnitude.leadingZeroBitCount) - 5
+            byte = UInt8(segment << 4) | UInt8((magnitude >> segment) & 0x0F)
+        }
+        // Even bits are inverted so that silence is not a run of zeros on the line.
+        return (byte | sign) ^ 0x55
+    }
+}
+
+/// FNV-1a: a hash that, unlike Swift's `Hasher`, is the same in every process, so fake answers are repeatable.
+enum StableHash {
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+}
+
+extension WAVAudio {
+    /// Whether this audio carries the given 8 kHz mu-law samples, as mu-law or decoded to PCM.
+    func matches(muLaw: Data) -> Bool {
+        guard sampleRate == 8000, channels == 1 else { return false }
+        switch encoding {
+        case .muLaw: return payload == muLaw
+        case .pcm16: return pcm16Samples() == MuLaw.decode([UInt8](muLaw))
+        default: return false
+        }
+    }
+}

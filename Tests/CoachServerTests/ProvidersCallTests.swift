@@ -1,0 +1,153 @@
+import CoachAudio
+import CoachCore
+import CoachFakes
+import CoachServer
+import CoachStore
+import Foundation
+import Testing
+import TwilioSim
+
+/// The whole call with every provider switched on, pointed at loopback fakes that speak the
+/// vendors' wire formats: the real clients, the real server, TwilioSim over real sockets.
+struct ProviderLine {
+    let fakes: RunningFakes
+    let control: FakeControl
+    let line: TestLine
+
+    static let accountSid = "AC" + String(repeating: "0", count: 31) + "7"
+    static let authToken = "fake-auth-token"
+
+    /// `deadlineMilliseconds`: the model and speech deadlines. Generous by default, so a machine busy
+    /// with the rest of the suite does not turn a slow answer into a fallback.
+    static func start(
+        speech: String = "murf", murfTransport: String = "stream", deadlineMilliseconds: Int = 15000,
+        adjust: (FakeControl) -> Void = { _ in }
+    ) async throws -> ProviderLine {
+        let control = FakeControl()
+        control.twilioCredentials = (accountSid, authToken)
+        adjust(control)
+        let fakes = try await FakeServers.start(control: control, logger: TestLine.quiet)
+        var environment = [
+            "OPENAI_API_KEY": "sk-fake", "OPENAI_BASE_URL": fakes.openAIBaseURL,
+            "OPENAI_TIMEOUT_MS": String(deadlineMilliseconds),
+            "TRANSCRIBE_PROVIDER": "openai", "TWILIO_API_BASE_URL": fakes.twilioAPIBaseURL,
+            "TWILIO_ACCOUNT_SID": accountSid, "TWILIO_AUTH_TOKEN": authToken, "TTS_PROVIDER": speech,
+            "SPEECH_TIMEOUT_MS": String(deadlineMilliseconds), "HOST": "127.0.0.1",
+            // On a machine busy with the rest of the suite, let the wait endpoint wait for the prepared
+            // question (model text and Murf audio) rather than fall back.
+            "HOLD_WAIT_SECONDS": deadlineMilliseconds > 5000 ? "8" : "2",
+        ]
+        if speech == "murf" {
+            environment["MURF_API_KEY"] = "murf-fake"
+            environment["MURF_BASE_URL"] = fakes.murfBaseURL
+            environment["MURF_TRANSPORT"] = murfTransport
+        }
+        let settings = try Settings.load(environment: environment)
+        let line = try await TestLine.start(settings: settings)
+        return ProviderLine(fakes: fakes, control: control, line: line)
+    }
+
+    func call(_ steps: [CallScript.Step], from: String = "+14155550123", timeScale: Double = 0) async throws
+        -> CallReport
+    {
+        try await line.call(steps, from: from) { configuration in
+            configuration.accountSid = Self.accountSid
+            configuration.recordingBaseURL = URL(
+                string: fakes.twilioAPIBaseURL + "/2010-04-01/Accounts/\(Self.accountSid)/Recordings")!
+            configuration.recordingUploadURL = URL(string: fakes.baseURL + "/_fake/recordings")!
+            configuration.strictAudio = true
+            configuration.timeScale = timeScale
+        }
+    }
+
+    func stop() async throws {
+        try await line.stop()
+        try await fakes.stop()
+    }
+}
+
+@Suite struct ProvidersCallTests {
+    @Test(arguments: ["stream", "rest"])
+    func everyProviderOnTheFakes(murfTransport: String) async throws {
+        let stack = try await ProviderLine.start(murfTransport: murfTransport)
+        // First call: choose the role (its confirmation is the one text Twilio's voice must speak live,
+        // since it repeats the caller's own words); it is voiced in the background for next time.
+        let roleCall = try await stack.call([.press("3"), .say("product manager", confidence: 0.9), .hangUp])
+        #expect(roleCall.isClean, "\(roleCall.violations)")
+        await stack.line.running.settle()
+        // Second call: the interview. Answers take real (scaled) time, so preparation runs meanwhile.
+        let report = try await stack.call(Moves.interview(seconds: 20), timeScale: 0.3)
+        await stack.line.running.settle()
+
+        #expect(report.isClean, "\(report.violations)")
+        #expect(report.questionsAsked == 5)
+        // Every prompt, question and the debrief were played from 8 kHz mono mu-law WAV.
+        for exchange in report.exchanges where exchange.status == 200 {
+            #expect(!exchange.body.contains("<Say"), "\(exchange.url): \(exchange.body)")
+        }
+        let audio = report.timeline.compactMap { event -> AudioInfo? in
+            if case .play(_, let info, _) = event.kind { return info }
+            return nil
+        }
+        #expect(audio.count >= 15)
+        #expect(audio.allSatisfy { $0.telephonyReady })
+        // Questions came from the model and name the role.
+        let store = stack.line.store
+        let session = try #require(try await store.session(callSid: report.callSid))
+        let prepared = try await store.preparedQuestions(callSid: report.callSid)
+        #expect(prepared.count == 5)
+        #expect(prepared.allSatisfy { $0.question.origin == .model }, "\(prepared.map(\.question.origin))")
+        #expect(prepared.contains { $0.question.text.localizedCaseInsensitiveContains("product manager") })
+        // Transcripts came from the transcription endpoint, feedback from the model merged with metrics.
+        let answers = try await store.answers(sessionID: session.id)
+        #expect(answers.count == 5)
+        for answer in answers {
+            let sid = try #require(answer.recordingSid)
+            let recording = try #require(try await store.recording(sid: sid))
+            #expect(recording.transcriptSource == "openai", "\(recording)")
+            #expect(recording.modelFeedback != nil)
+        }
+        #expect(!stack.control.requests(.openAITranscription).isEmpty)
+        #expect(!stack.control.requests(.twilioMedia).isEmpty)
+        try await stack.stop()
+    }
+}
+
+/// Outages: every provider failing the same way at once, after start-up (the prompts are cached, as on a
+/// server that was running when the outage began). The caller must not notice more than a hold prompt.
+@Suite struct ProviderOutageTests {
+    static let failures: [FakeFailure] = [
+        .badRequest, .unauthorized, .paymentRequired, .forbidden, .rateLimited, .serverError, .unavailable,
+        .insufficientQuota, .malformedJSON, .truncatedBody, .refusal, .droppedStream, .notReady,
+    ]
+
+    @Test(arguments: failures)
+    func everyFailureStillCompletesTheCall(failure: FakeFailure) async throws {
+        let stack = try await ProviderLine.start(deadlineMilliseconds: 4000)
+        stack.control.setAll(.failing(failure, retryAfterSeconds: 1))
+        let report = try await stack.call(Moves.interview())
+        try Self.expectCallCompleted(report, holdWaitSeconds: stack.line.settings.holdWaitSeconds)
+        try await stack.stop()
+    }
+
+    @Test func tenSecondProvidersStillCompleteTheCall() async throws {
+        let stack = try await ProviderLine.start(deadlineMilliseconds: 4000)
+        stack.control.setAll(FakeBehavior(minLatency: 10, maxLatency: 10))
+        let report = try await stack.call(Moves.interview())
+        try Self.expectCallCompleted(report, holdWaitSeconds: stack.line.settings.holdWaitSeconds)
+        let prepared = try await stack.line.store.preparedQuestions(callSid: report.callSid)
+        #expect(prepared.allSatisfy { $0.question.origin != .model })
+        try await stack.stop()
+    }
+
+    static func expectCallCompleted(_ report: CallReport, holdWaitSeconds: Double) throws {
+        #expect(report.isClean, "\(report.violations)")
+        #expect(report.questionsAsked == 5)
+        #expect(report.exchanges(to: "/webhook/response").last?.endsWithHangup == true)
+        for exchange in report.exchanges {
+            // The wait endpoint waits on purpose, bounded by HOLD_WAIT_SECONDS; everything else answers at once.
+            let limit: Duration = exchange.path == "/continue-interview" ? .seconds(holdWaitSeconds + 1) : .seconds(1)
+            #expect(exchange.latency < limit, "\(exchange.url) took \(exchange.latency)")
+        }
+    }
+}
