@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "coachline",
             dependencies: [
-                "CoachCore", "CoachServer", "CoachStore", "TwilioSim", "CoachFakes",
+                "CoachCore", "CoachServer", "CoachStore", "TwilioSim", "CoachFakes", "CoachProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -21,7 +21,7 @@ public struct ProviderSettings: Sendable, Equatable {
     public var murfVoiceID = "en-US-natalie"
     public var murfStyle: String?
     public var murfRate: Int?
-    public var murfTransport: MurfTransport = .stream
+    public var murfTransport: MurfTransport = .rest
     public var openAISpeechModel = "tts-1"
     public var openAISpeechVoice = "alloy"
 
@@ -57,8 +57,8 @@ public struct ProviderSettings: Sendable, Equatable {
         .init("MURF_STYLE", "(voice default)", "Murf voice style, e.g. Conversational."),
         .init("MURF_RATE", "(0)", "Murf speaking rate, -50 to 50."),
         .init(
-            "MURF_TRANSPORT", "stream",
-            "stream (one WebSocket kept open, reused per utterance) or rest (/v1/speech/generate)."),
+            "MURF_TRANSPORT", "rest",
+            "rest (/v1/speech/generate, measured faster for whole files) or stream (one WebSocket, reused)."),
         .init("OPENAI_TTS_MODEL", "tts-1", "OpenAI speech model (TTS_PROVIDER=openai)."),
         .init("OPENAI_TTS_VOICE", "alloy", "OpenAI speech voice (TTS_PROVIDER=openai)."),
     ]
@@ -84,7 +84,7 @@ public struct ProviderSettings: Sendable, Equatable {
         settings.murfRate = try reader.optional("MURF_RATE").map { _ throws(SettingsError) in
             try reader.int("MURF_RATE", default: 0, range: -50...50)
         }
-        settings.murfTransport = try reader.choice("MURF_TRANSPORT", default: .stream)
+        settings.murfTransport = try reader.choice("MURF_TRANSPORT", default: .rest)
         settings.openAISpeechModel = try reader.string("OPENAI_TTS_MODEL", default: settings.openAISpeechModel)
         settings.openAISpeechVoice = try reader.string("OPENAI_TTS_VOICE", default: settings.openAISpeechVoice)
 
