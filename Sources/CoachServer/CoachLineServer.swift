@@ -52,8 +52,11 @@ public struct CoachLineServer: Sendable {
                 questionsPerInterview: settings.questionsPerInterview, answerMaxSeconds: settings.answerMaxSeconds,
                 answerSilenceSeconds: settings.answerSilenceSeconds),
             links: Links(baseURL: settings.publicBaseURL))
+        let drafts = SpokenDrafts(
+            store: store, writer: providers.summaries, voice: voice, background: background,
+            deadlineSeconds: providers.questionDeadlineSeconds, logger: logger)
         let recordings = RecordingIntake(
-            store: store, providers: providers, background: background, voice: voice, logger: logger)
+            store: store, providers: providers, background: background, voice: voice, drafts: drafts, logger: logger)
         let calls = CallService(
             store: store, flow: flow, bank: bank, preparer: preparer, recordings: recordings,
             holdWaitSeconds: settings.holdWaitSeconds, logger: logger)

@@ -67,6 +67,15 @@ enum Migrations {
                 "ALTER TABLE recordings ADD COLUMN transcript_source TEXT",
                 "ALTER TABLE recordings ADD COLUMN model_feedback TEXT",
             ]),
+        Step(
+            version: 3, name: "spoken drafts",
+            statements: [
+                """
+                CREATE TABLE spoken_drafts (
+                    kind TEXT NOT NULL, owner TEXT NOT NULL, template TEXT NOT NULL, worded TEXT NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (kind, owner))
+                """
+            ]),
     ]
 
     static func run(on db: any SQLDatabase) async throws -> [Int] {

@@ -378,6 +378,33 @@ extension SQLStore {
     }
 }
 
+// MARK: Spoken drafts
+
+extension SQLStore {
+    /// A model's wording of a template text (a debrief per session, a progress report per caller).
+    /// Used only while the template it was made from is still what the caller would hear.
+    public func saveDraft(kind: String, owner: String, template: String, worded: String) async throws {
+        try await database.raw(
+            """
+            INSERT INTO spoken_drafts (kind, owner, template, worded, updated_at)
+            VALUES (\(bind: kind), \(bind: owner), \(bind: template), \(bind: worded), \(bind: Clock.now()))
+            ON CONFLICT (kind, owner) DO UPDATE SET
+                template = excluded.template, worded = excluded.worded, updated_at = excluded.updated_at
+            """
+        ).run()
+    }
+
+    /// The wording of `template`, if a draft was made from exactly that template.
+    public func draft(kind: String, owner: String, template: String) async throws -> String? {
+        try await database.raw(
+            """
+            SELECT worded FROM spoken_drafts
+            WHERE kind = \(bind: kind) AND owner = \(bind: owner) AND template = \(bind: template)
+            """
+        ).first(decodingColumn: "worded", as: String.self)
+    }
+}
+
 // MARK: Audio
 
 extension SQLStore {

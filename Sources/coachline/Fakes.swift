@@ -38,17 +38,20 @@ struct Fakes: AsyncParsableCommand {
         }
         let logger = Logs.bootstrap(level: .info)
         let fakes = try await FakeServers.start(control: control, host: host, port: port, logger: logger)
-        print(
+        let instructions =
             """
             Fakes listening on \(fakes.baseURL). For `coachline serve`:
               export OPENAI_API_KEY=fake OPENAI_BASE_URL=\(fakes.openAIBaseURL)
               export TRANSCRIBE_PROVIDER=openai TWILIO_API_BASE_URL=\(fakes.twilioAPIBaseURL)
               export TWILIO_ACCOUNT_SID=AC00000000000000000000000000000001 TWILIO_AUTH_TOKEN=fake-token
               export TTS_PROVIDER=murf MURF_API_KEY=fake MURF_BASE_URL=\(fakes.murfBaseURL)
-            Calls: coachline call --url http://127.0.0.1:3000 --auth-token fake-token \\
+            Calls (same exports): coachline call --url http://127.0.0.1:3000 --auth-token fake-token \\
                      --recordings \(fakes.baseURL)/_fake/recordings --account-sid AC00000000000000000000000000000001
             Ctrl-C stops.
-            """)
+
+            """
+        // Unbuffered: the instructions must show while the fakes keep running.
+        FileHandle.standardOutput.write(Data(instructions.utf8))
         // Serve until interrupted.
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(3600))

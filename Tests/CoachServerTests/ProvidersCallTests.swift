@@ -109,6 +109,15 @@ struct ProviderLine {
         }
         #expect(!stack.control.requests(.openAITranscription).isEmpty)
         #expect(!stack.control.requests(.twilioMedia).isEmpty)
+        // The debrief was worded by the model (the template's "One thing you did well" is gone) and voiced.
+        let debrief = try #require(session.debrief)
+        #expect(!debrief.isEmpty && !debrief.contains("One thing you did well"), "\(debrief)")
+        #expect(report.exchanges(to: "/webhook/response").last?.body.contains("<Play>") == true)
+        // Progress on the next call: worded by the model too, prepared while the menu played.
+        let progress = try await stack.call([.press("2"), .hangUp], timeScale: 0.3)
+        #expect(progress.isClean, "\(progress.violations)")
+        #expect(!progress.heardText.contains("You have completed"), "\(progress.heardText)")
+        #expect(stack.control.requests(.openAIChat).contains { $0.bodyText.contains("spoken_summary") })
         try await stack.stop()
     }
 }

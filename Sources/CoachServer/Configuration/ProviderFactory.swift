@@ -20,6 +20,7 @@ public enum ProviderFactory {
                 logger: logger)
             providers.questions = OpenAIQuestionSource(chat: chat)
             providers.coach = OpenAIAnswerCoach(chat: chat)
+            providers.summaries = OpenAISummaryWriter(chat: chat)
         }
 
         if p.transcribeProvider == .openai, let key = p.transcribeAPIKey ?? p.openAIAPIKey,
@@ -69,3 +70,5 @@ public enum ProviderFactory {
         return socketBase + "/v1/speech/stream-input"
     }
 }
+
+extension OpenAISummaryWriter: SummaryWriter {}

@@ -14,6 +14,7 @@ public struct CallService: Sendable {
     let preparer: QuestionPreparer
     let recordings: RecordingIntake
     let voice: VoiceOver
+    let drafts: SpokenDrafts
     let holdWaitSeconds: Double
     let logger: Logger
 
@@ -28,6 +29,7 @@ public struct CallService: Sendable {
         self.preparer = preparer
         self.recordings = recordings
         self.voice = recordings.voice
+        self.drafts = recordings.drafts
         self.holdWaitSeconds = holdWaitSeconds
         self.logger = logger
     }
@@ -40,8 +42,9 @@ public struct CallService: Sendable {
         // The caller listens to the menu for several seconds: time enough to prepare question 1,
         // and to voice their progress report in case they press 2.
         preparer.prepare(callSid: callSid, number: 1)
-        if returning, voice.synthesizer != nil, let phone = params.caller.number {
-            await voice.prepare([try await progressReport(phone: phone).spoken])
+        if returning, let phone = params.caller.number {
+            let report = try await progressReport(phone: phone)
+            if report.hasHistory { await drafts.prepare(.progress, owner: phone, template: report.spoken) }
         }
         return flow.greeting(
             returning: returning, roleName: call.role.map(roleName), resume: params.query["resume"] == "1")
@@ -76,7 +79,9 @@ public struct CallService: Sendable {
         guard let phone = params.caller.number else {
             return flow.progress([SpokenCopy.withheldProgress, SpokenCopy.howItWorks])
         }
-        return flow.progress([try await progressReport(phone: phone).spoken])
+        let report = try await progressReport(phone: phone)
+        guard report.hasHistory else { return flow.progress([report.spoken]) }
+        return flow.progress([try await drafts.spoken(.progress, owner: phone, template: report.spoken)])
     }
 
     private func progressReport(phone: String) async throws -> ProgressReport {
@@ -138,7 +143,8 @@ public struct CallService: Sendable {
             // also makes its text known early enough to be voiced in advance.
             let analyses = try await store.analyses(sessionID: session.id, before: session.total)
             let answered = try await store.answers(sessionID: session.id).filter { $0.durationSeconds > 0 }.count
-            let debrief = Debrief.text(analyses: analyses, answered: answered)
+            let debrief = try await drafts.spoken(
+                .debrief, owner: session.id, template: Debrief.text(analyses: analyses, answered: answered))
             try await store.finishSession(id: session.id, status: .completed, debrief: debrief)
             return flow.finish(debrief: debrief, preface: heard)
         }

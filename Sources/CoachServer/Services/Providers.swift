@@ -8,6 +8,7 @@ public struct Providers: Sendable {
     public var speech: (any SpeechSynthesizer)?
     public var transcriber: (any Transcriber)?
     public var coach: (any AnswerCoach)?
+    public var summaries: (any SummaryWriter)?
     /// How long question writing and synthesis may take in the background before the bank and `<Say>` step in.
     public var questionDeadlineSeconds: Double
     public var speechDeadlineSeconds: Double

@@ -11,6 +11,7 @@ struct RecordingIntake: Sendable {
     let providers: Providers
     let background: BackgroundTasks
     let voice: VoiceOver
+    let drafts: SpokenDrafts
     let logger: Logger
     let analyzer = AnswerAnalyzer()
 
@@ -34,11 +35,13 @@ struct RecordingIntake: Sendable {
     /// The debrief as it would be spoken now, synthesised ahead: at the last answer the analyses
     /// of the earlier ones are in, so its audio is usually ready when the caller reaches it.
     func prepareDebrief(recordingSid: String) async throws {
-        guard voice.synthesizer != nil, let context = try await store.answerContext(recordingSid: recordingSid) else {
-            return
-        }
+        guard voice.synthesizer != nil || drafts.writer != nil,
+            let context = try await store.answerContext(recordingSid: recordingSid)
+        else { return }
         let analyses = try await store.analyses(sessionID: context.session.id, before: context.session.total)
-        await voice.prepare([Debrief.text(analyses: analyses, answered: context.session.total)])
+        await drafts.prepare(
+            .debrief, owner: context.session.id,
+            template: Debrief.text(analyses: analyses, answered: context.session.total))
     }
 
     /// The Record action arrived: with a transcription provider, fetch and transcribe in the background.
