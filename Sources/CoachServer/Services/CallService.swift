@@ -43,8 +43,11 @@ public struct CallService: Sendable {
         // and to voice their progress report in case they press 2.
         preparer.prepare(callSid: callSid, number: 1)
         if returning, let phone = params.caller.number {
-            let report = try await progressReport(phone: phone)
-            if report.hasHistory { await drafts.prepare(.progress, owner: phone, template: report.spoken) }
+            let service = self
+            await drafts.prepare(.progress, owner: phone) {
+                let report = try await service.progressReport(phone: phone)
+                return report.hasHistory ? report.spoken : nil
+            }
         }
         return flow.greeting(
             returning: returning, roleName: call.role.map(roleName), resume: params.query["resume"] == "1")

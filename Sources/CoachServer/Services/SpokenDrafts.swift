@@ -16,6 +16,20 @@ struct SpokenDrafts: Sendable {
     let deadlineSeconds: Double
     let logger: Logger
 
+    /// Like `prepare(_:owner:template:)`, but the template itself is computed in the background too
+    /// (it needs database reads a webhook should not wait for). Nil: nothing to prepare.
+    func prepare(_ kind: Kind, owner: String, template: @escaping @Sendable () async throws -> String?) async {
+        guard writer != nil || voice.synthesizer != nil else { return }  // nothing to word or voice
+        let logger = self.logger
+        await background.start("template-\(kind.rawValue)-\(owner)") {
+            do {
+                if let text = try await template() { await prepare(kind, owner: owner, template: text) }
+            } catch {
+                logger.warning("could not build the \(kind.rawValue) text", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
     /// Starts wording (and voicing) `template` for `owner`; with no model, only voices the template.
     func prepare(_ kind: Kind, owner: String, template: String) async {
         guard let writer else {
