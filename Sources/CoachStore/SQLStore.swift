@@ -72,8 +72,11 @@ extension SQLStore {
     public func beginCall(callSid: String, caller: CallerNumber) async throws -> (call: CallRecord, returning: Bool) {
         let now = Clock.now()
         var returning = false
+        var profileRole: PracticeRole?
         if let phone = caller.number {
-            returning = try await self.caller(phone: phone) != nil
+            let profile = try await self.caller(phone: phone)
+            profileRole = profile?.role
+            returning = profile != nil
             try await database.raw(
                 """
                 INSERT INTO callers (phone, created_at, updated_at) VALUES (\(bind: phone), \(bind: now), \(bind: now))
@@ -88,7 +91,6 @@ extension SQLStore {
                 returning = (earlier ?? 0) > 0
             }
         }
-        let profileRole = try await caller.number.asyncMap { try await self.caller(phone: $0)?.role } ?? nil
         try await database.raw(
             """
             INSERT INTO calls (call_sid, phone, role_key, role_spoken, status, started_at)
@@ -433,11 +435,4 @@ extension SQLStore {
 public struct StoreError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
 }

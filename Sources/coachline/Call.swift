@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachServer
+import CoachStore
 import Foundation
 import Logging
 import TwilioSim
@@ -31,14 +32,14 @@ struct Call: AsyncParsableCommand {
         let caller = try makeCaller()
         let logger = Logs.bootstrap(level: url == nil ? .warning : settings.logLevel)
         var running: RunningServer?
-        var store: CoachStoreHandle?
+        var store: SQLStore?
         let base: String
         if let url {
             base = url.hasSuffix("/") ? String(url.dropLast()) : url
         } else {
             settings.publicBaseURL = nil
             let opened = try await CoachLineServer.openStore(settings: settings, logger: logger)
-            store = CoachStoreHandle(shutdown: { try await opened.shutdown() })
+            store = opened
             let server = try CoachLineServer(settings: settings, store: opened, logger: logger)
             running = try await server.start(port: 0)
             base = running?.baseURL ?? ""
@@ -84,10 +85,6 @@ struct Call: AsyncParsableCommand {
             throw ValidationError("The script \(script) is not a valid call script: \(error)")
         }
     }
-}
-
-struct CoachStoreHandle {
-    let shutdown: () async throws -> Void
 }
 
 /// A scripted caller that also prints what it hears and does, like the terminal caller would.
