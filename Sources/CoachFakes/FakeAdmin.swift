@@ -6,16 +6,21 @@ struct FakeAdmin: Sendable {
     let control: FakeControl
 
     func register(on router: Router<FakeRequestContext>) {
-        // Form fields sid, text, seconds.
+        // Form fields sid, text, seconds; optional speech_start (seconds) and pauses ("3:4.5,10:2").
         router.post("/_fake/recordings") { request, context in
             let body = try await request.body.collect(upTo: context.maxUploadSize)
             let fields = Dictionary(FormBody.pairs(Array(body.readableBytesView))) { first, _ in first }
-            guard let sid = fields["sid"], !sid.isEmpty, let seconds = fields["seconds"].flatMap(Double.init) else {
+            guard let sid = fields["sid"], !sid.isEmpty, let seconds = fields["seconds"].flatMap(Double.init),
+                let layout = FakeSpeechLayout(speechStart: fields["speech_start"], pauses: fields["pauses"])
+            else {
                 return FakeReply(
-                    status: 400, contentType: "text/plain", body: Array("need form fields sid, text, seconds".utf8)
+                    status: 400, contentType: "text/plain",
+                    body: Array(
+                        "need form fields sid, text, seconds; optional speech_start (seconds), pauses (3:4.5,10:2)"
+                            .utf8)
                 ).response
             }
-            control.addRecording(sid: sid, text: fields["text"] ?? "", seconds: seconds)
+            control.addRecording(sid: sid, text: fields["text"] ?? "", seconds: seconds, layout: layout)
             return FakeReply.empty(status: 204).response
         }
         // JSON FakeBehavior; missing keys take their defaults.

@@ -37,10 +37,51 @@ public struct FakeRequestLog: Sendable {
 }
 
 /// A recording the fake Twilio media host serves and the fake transcriber recognises.
+/// Where the words fall in a fake recording, for the word timestamps the transcriber fake reports:
+/// silence before the first word, silent gaps after chosen words, the rest spoken at an even pace.
+public struct FakeSpeechLayout: Sendable, Equatable {
+    public var speechStart: Double
+    /// Word index (0-based) -> seconds of silence after that word.
+    public var pauses: [Int: Double]
+
+    public init(speechStart: Double = 0, pauses: [Int: Double] = [:]) {
+        self.speechStart = speechStart
+        self.pauses = pauses
+    }
+
+    /// The admin form's spelling, "3:4.5,10:2": after word 3 a 4.5 s pause, after word 10 a 2 s one.
+    public init?(speechStart: String?, pauses: String?) {
+        var parsed: [Int: Double] = [:]
+        for pair in (pauses ?? "").split(separator: ",") {
+            let parts = pair.split(separator: ":")
+            guard parts.count == 2, let index = Int(parts[0]), index >= 0, let seconds = Double(parts[1]),
+                seconds >= 0
+            else { return nil }
+            parsed[index] = seconds
+        }
+        let start = speechStart.map(Double.init) ?? 0
+        guard let start, start >= 0 else { return nil }
+        self.init(speechStart: start, pauses: parsed)
+    }
+
+    /// Start and end of each of `count` words in `duration` seconds.
+    func timings(count: Int, duration: Double) -> [(start: Double, end: Double)] {
+        guard count > 0 else { return [] }
+        let silence = speechStart + pauses.filter { $0.key < count - 1 }.values.reduce(0, +)
+        let step = max(0, duration - silence) / Double(count)
+        var clock = speechStart
+        return (0..<count).map { index in
+            defer { clock += step + (index < count - 1 ? pauses[index] ?? 0 : 0) }
+            return (clock, clock + step)
+        }
+    }
+}
+
 struct FakeRecording: Sendable {
     var sid: String
     var text: String
     var seconds: Double
+    var layout: FakeSpeechLayout
     /// The exact WAV bytes served; unique per sid.
     var wav: Data
     /// The mu-law data chunk, so a re-wrapped upload is still recognised.
@@ -140,14 +181,15 @@ public final class FakeControl: Sendable {
     // MARK: Recordings
 
     /// Registers a recording: the Twilio media fake serves it as `seconds` of tone, and the transcriber fake
-    /// answers `text` for those exact bytes. Adding a sid again replaces it.
-    public func addRecording(sid: String, text: String, seconds: Double) {
+    /// answers `text` for those exact bytes, its words laid out by `layout`. Adding a sid again replaces it.
+    public func addRecording(sid: String, text: String, seconds: Double, layout: FakeSpeechLayout = .init()) {
         let (wav, muLaw) = FakeAudio.recordingWAV(sid: sid, seconds: seconds)
         state.withLock { state in
             if let old = state.recordings[sid] {
                 state.sidsByAudio[old.wav] = nil
             }
-            state.recordings[sid] = FakeRecording(sid: sid, text: text, seconds: seconds, wav: wav, muLaw: muLaw)
+            state.recordings[sid] = FakeRecording(
+                sid: sid, text: text, seconds: seconds, layout: layout, wav: wav, muLaw: muLaw)
             state.sidsByAudio[wav] = sid
         }
     }

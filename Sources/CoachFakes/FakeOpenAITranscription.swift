@@ -80,14 +80,17 @@ struct FakeOpenAITranscription: Sendable {
             return .json(
                 Self.verbose(
                     text: text, duration: duration, language: field("language"),
-                    words: granularities.contains("word")))
+                    words: granularities.contains("word"), layout: recording?.layout ?? .init()))
         default:
             return .json(["text": .string(text)])
         }
     }
 
-    /// The verbose form: words spread evenly over the duration, one segment for the whole text.
-    static func verbose(text: String, duration: Double, language: String?, words wantsWords: Bool) -> JSONValue {
+    /// The verbose form: words placed by the recording's layout (evenly over the duration by default),
+    /// one segment for the whole text.
+    static func verbose(
+        text: String, duration: Double, language: String?, words wantsWords: Bool, layout: FakeSpeechLayout = .init()
+    ) -> JSONValue {
         var result: [String: JSONValue] = [
             "task": "transcribe",
             "language": .string(languageName(language)),
@@ -105,12 +108,12 @@ struct FakeOpenAITranscription: Sendable {
             let words = text.split(whereSeparator: \.isWhitespace).map {
                 $0.trimmingCharacters(in: .punctuationCharacters)
             }.filter { !$0.isEmpty }
-            let step = words.isEmpty ? 0 : duration / Double(words.count)
+            let timings = layout.timings(count: words.count, duration: duration)
             result["words"] = .array(
-                words.enumerated().map { index, word in
+                zip(words, timings).map { word, timing in
                     [
-                        "word": .string(word), "start": .double(rounded(Double(index) * step)),
-                        "end": .double(rounded(Double(index + 1) * step)),
+                        "word": .string(word), "start": .double(rounded(timing.start)),
+                        "end": .double(rounded(timing.end)),
                     ]
                 })
         }

@@ -76,6 +76,9 @@ enum Migrations {
                     updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (kind, owner))
                 """
             ]),
+        Step(
+            version: 4, name: "speech timing from word timestamps",
+            statements: ["ALTER TABLE recordings ADD COLUMN speech_timing TEXT"]),
     ]
 
     static func run(on db: any SQLDatabase) async throws -> [Int] {

@@ -86,6 +86,8 @@ public struct RecordingRecord: Sendable, Equatable {
     public var transcriptStatus: String?
     /// "twilio" or the transcription provider's name: a provider transcript replaces Twilio's, never the reverse.
     public var transcriptSource: String?
+    /// The speaking span and pauses, from the transcript's word timings when its provider gave them.
+    public var speechTiming: SpeechTiming?
     public var analysis: AnswerAnalysis?
     public var modelFeedback: ModelFeedback?
 
@@ -106,11 +108,13 @@ public struct RecordingUpdate: Sendable {
     public var transcript: String?
     public var transcriptStatus: String?
     public var transcriptSource: String?
+    /// Belongs to `transcript`: ignored without it, and kept or replaced together with it.
+    public var speechTiming: SpeechTiming?
 
     public init(
         recordingSid: String, callSid: String? = nil, recordingURL: String? = nil, durationSeconds: Double? = nil,
         status: String? = nil, transcript: String? = nil, transcriptStatus: String? = nil,
-        transcriptSource: String? = nil
+        transcriptSource: String? = nil, speechTiming: SpeechTiming? = nil
     ) {
         self.recordingSid = recordingSid
         self.callSid = callSid
@@ -120,5 +124,6 @@ public struct RecordingUpdate: Sendable {
         self.transcript = transcript
         self.transcriptStatus = transcriptStatus
         self.transcriptSource = transcriptSource
+        self.speechTiming = speechTiming
     }
 }

@@ -114,6 +114,7 @@ struct RecordingRow: Decodable {
     var transcript: String?
     var transcriptStatus: String?
     var transcriptSource: String?
+    var speechTiming: String?
     var analysis: String?
     var modelFeedback: String?
 
@@ -121,30 +122,23 @@ struct RecordingRow: Decodable {
         RecordingRecord(
             recordingSid: recordingSid, callSid: callSid, recordingURL: recordingUrl, durationSeconds: duration,
             status: status, transcript: transcript, transcriptStatus: transcriptStatus,
-            transcriptSource: transcriptSource, analysis: analysis.flatMap(AnalysisCoding.decode),
-            modelFeedback: modelFeedback.flatMap(AnalysisCoding.decodeFeedback))
+            transcriptSource: transcriptSource, speechTiming: JSONColumn.decode(speechTiming),
+            analysis: JSONColumn.decode(analysis), modelFeedback: JSONColumn.decode(modelFeedback))
     }
 }
 
-/// Analyses are stored as JSON text: one column, readable with any SQL client, same on both engines.
-enum AnalysisCoding {
-    static func encode(_ analysis: AnswerAnalysis) -> String {
+/// Analyses, feedback and timings are stored as JSON text: one column, readable with any SQL client,
+/// same on both engines. Sorted keys keep equal values byte-equal.
+enum JSONColumn {
+    static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(analysis)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        return (try? encoder.encode(value)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
     }
 
-    static func decode(_ text: String) -> AnswerAnalysis? {
-        try? JSONDecoder().decode(AnswerAnalysis.self, from: Data(text.utf8))
-    }
-
-    static func encode(_ feedback: ModelFeedback) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? encoder.encode(feedback)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
-    }
-
-    static func decodeFeedback(_ text: String) -> ModelFeedback? {
-        try? JSONDecoder().decode(ModelFeedback.self, from: Data(text.utf8))
+    /// Nil for text that does not decode (a hand-edited row): the reader redoes the work.
+    static func decode<Value: Decodable>(_ text: String?, as type: Value.Type = Value.self) -> Value? {
+        guard let text else { return nil }
+        return try? JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }

@@ -305,12 +305,14 @@ extension SQLStore {
 
 extension SQLStore {
     /// Merges what one callback knows about a recording into what is stored; returns the result.
-    /// A transcript is taken when none is stored, or when a provider's replaces Twilio's; replacing
-    /// it with different words clears the analysis and feedback made from the old text (the same
-    /// words keep them: nothing to redo).
+    /// A transcript is taken when none is stored, or when a provider's replaces Twilio's, together with
+    /// its word timings. Replacing it with different words clears the analysis and feedback made from
+    /// the old text; the same words keep the feedback, and the analysis too unless timings came with them
+    /// (pace is then measured again).
     @discardableResult
     public func updateRecording(_ update: RecordingUpdate) async throws -> RecordingRecord {
         let source = update.transcript == nil ? nil : (update.transcriptSource ?? "twilio")
+        let timing = update.transcript == nil ? nil : update.speechTiming.map(JSONColumn.encode)
         let replace: SQLQueryString = """
             (excluded.transcript IS NOT NULL AND (recordings.transcript IS NULL
               OR (recordings.transcript_source = 'twilio' AND excluded.transcript_source <> 'twilio')))
@@ -318,10 +320,10 @@ extension SQLStore {
         try await database.raw(
             """
             INSERT INTO recordings (recording_sid, call_sid, recording_url, duration, status, transcript,
-                                    transcript_status, transcript_source, updated_at)
+                                    transcript_status, transcript_source, speech_timing, updated_at)
             VALUES (\(bind: update.recordingSid), \(bind: update.callSid), \(bind: update.recordingURL),
                     \(bind: update.durationSeconds), \(bind: update.status), \(bind: update.transcript),
-                    \(bind: update.transcriptStatus), \(bind: source), \(bind: Clock.now()))
+                    \(bind: update.transcriptStatus), \(bind: source), \(bind: timing), \(bind: Clock.now()))
             ON CONFLICT (recording_sid) DO UPDATE SET
                 call_sid = COALESCE(excluded.call_sid, recordings.call_sid),
                 recording_url = COALESCE(excluded.recording_url, recordings.recording_url),
@@ -330,7 +332,9 @@ extension SQLStore {
                 transcript = CASE WHEN \(replace) THEN excluded.transcript ELSE recordings.transcript END,
                 transcript_source = CASE WHEN \(replace) THEN excluded.transcript_source
                                          ELSE recordings.transcript_source END,
-                analysis = CASE WHEN \(replace) AND excluded.transcript <> recordings.transcript THEN NULL
+                speech_timing = CASE WHEN \(replace) THEN excluded.speech_timing ELSE recordings.speech_timing END,
+                analysis = CASE WHEN \(replace) AND (excluded.transcript <> recordings.transcript
+                                                     OR excluded.speech_timing IS NOT NULL) THEN NULL
                                 ELSE recordings.analysis END,
                 model_feedback = CASE WHEN \(replace) AND excluded.transcript <> recordings.transcript THEN NULL
                                       ELSE recordings.model_feedback END,
@@ -353,7 +357,7 @@ extension SQLStore {
     public func saveModelFeedback(_ feedback: ModelFeedback, recordingSid: String, transcript: String) async throws {
         try await database.raw(
             """
-            UPDATE recordings SET model_feedback = \(bind: AnalysisCoding.encode(feedback)), updated_at = \(bind: Clock.now())
+            UPDATE recordings SET model_feedback = \(bind: JSONColumn.encode(feedback)), updated_at = \(bind: Clock.now())
             WHERE recording_sid = \(bind: recordingSid) AND transcript = \(bind: transcript)
             """
         ).run()
@@ -373,7 +377,7 @@ extension SQLStore {
     public func saveAnalysis(_ analysis: AnswerAnalysis, recordingSid: String) async throws {
         try await database.raw(
             """
-            UPDATE recordings SET analysis = \(bind: AnalysisCoding.encode(analysis)), updated_at = \(bind: Clock.now())
+            UPDATE recordings SET analysis = \(bind: JSONColumn.encode(analysis)), updated_at = \(bind: Clock.now())
             WHERE recording_sid = \(bind: recordingSid)
             """
         ).run()

@@ -641,7 +641,9 @@ actor CallRunner {
     /// Hands the recording to the configured media host before anyone can ask for it.
     private func uploadRecording(_ recording: Recording, answer: CallerAnswer) async {
         guard let upload = configuration.recordingUploadURL, recording.seconds > 0 else { return }
-        let form = [("sid", recording.sid), ("text", answer.text), ("seconds", String(recording.seconds))]
+        let form =
+            [("sid", recording.sid), ("text", answer.text), ("seconds", String(recording.seconds))]
+            + configuration.answerDelivery.formFields
         let request = SimRequest(
             method: "POST", url: upload.absoluteString,
             headers: [("Content-Type", "application/x-www-form-urlencoded")],

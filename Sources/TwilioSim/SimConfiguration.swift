@@ -36,6 +36,9 @@ public struct SimConfiguration: Sendable {
     /// here as a form (`sid`, `text`, `seconds`) before the Record action, so a fake media host can
     /// serve it at RecordingUrl and a fake transcriber can hear it. Nil: recordings exist only as URLs.
     public var recordingUploadURL: URL?
+    /// How the simulated caller's answers are laid out in time, sent with each upload
+    /// (`speech_start`, `pauses`) so a fake transcriber's word timestamps show the hesitation.
+    public var answerDelivery = AnswerDelivery()
     /// A server that loops (Redirect to itself, say) must not keep the simulator busy forever.
     public var maxWebhooks: Int
     /// Simulated time after which the call is cut off.
@@ -93,5 +96,29 @@ public struct SimConfiguration: Sendable {
         self.recordingUploadURL = recordingUploadURL
         self.maxWebhooks = maxWebhooks
         self.maxSimulatedDuration = maxSimulatedDuration
+    }
+}
+
+/// Silence in a simulated answer: before the first word, and after chosen words.
+public struct AnswerDelivery: Sendable, Equatable {
+    /// Seconds of silence before the first word.
+    public var speechStart: Double
+    /// Word index (0-based) -> seconds of silence after that word.
+    public var pauses: [Int: Double]
+
+    public init(speechStart: Double = 0, pauses: [Int: Double] = [:]) {
+        self.speechStart = speechStart
+        self.pauses = pauses
+    }
+
+    /// The upload form fields; none for an evenly spoken answer.
+    var formFields: [(String, String)] {
+        var fields: [(String, String)] = []
+        if speechStart > 0 { fields.append(("speech_start", String(speechStart))) }
+        if !pauses.isEmpty {
+            fields.append(
+                ("pauses", pauses.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ",")))
+        }
+        return fields
     }
 }

@@ -72,6 +72,30 @@ struct AudioServiceTests {
         }
     }
 
+    @Test func wordTimingsFollowTheSpeechLayout() async throws {
+        try await withFakes { fakes, control in
+            // 10 s: 2 s of silence, then four words with a 4 s pause after the second.
+            control.addRecording(
+                sid: "REl", text: "One two three four.", seconds: 10,
+                layout: FakeSpeechLayout(speechStart: 2, pauses: [1: 4, 3: 9]))
+            let verbose = try await transcribe(
+                fakes, audio: [UInt8](control.recordingAudio(sid: "REl")!),
+                fields: [
+                    ("model", "whisper-1"), ("response_format", "verbose_json"), ("timestamp_granularities[]", "word"),
+                ])
+            let words = try #require(try verbose.json()["words"] as? [[String: Any]])
+            #expect(words.map { $0["start"] as? Double } == [2, 3, 8, 9])
+            #expect(words.map { $0["end"] as? Double } == [3, 4, 9, 10])
+        }
+        #expect(
+            FakeSpeechLayout(speechStart: "1.5", pauses: "3:4.5,10:2")
+                == .init(speechStart: 1.5, pauses: [3: 4.5, 10: 2]))
+        #expect(FakeSpeechLayout(speechStart: nil, pauses: nil) == .init())
+        #expect(FakeSpeechLayout(speechStart: "soon", pauses: nil) == nil)
+        #expect(FakeSpeechLayout(speechStart: nil, pauses: "3-4") == nil)
+        #expect(FakeSpeechLayout(speechStart: nil, pauses: "3:-1") == nil)
+    }
+
     @Test func multipartMistakesAre400() async throws {
         try await withFakes { fakes, control in
             control.addRecording(sid: "REm", text: "x", seconds: 1)

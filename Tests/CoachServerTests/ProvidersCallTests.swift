@@ -47,9 +47,10 @@ struct ProviderLine {
         return ProviderLine(fakes: fakes, control: control, line: line)
     }
 
-    func call(_ steps: [CallScript.Step], from: String = "+14155550123", timeScale: Double = 0) async throws
-        -> CallReport
-    {
+    func call(
+        _ steps: [CallScript.Step], from: String = "+14155550123", timeScale: Double = 0,
+        delivery: AnswerDelivery = .init()
+    ) async throws -> CallReport {
         try await line.call(steps, from: from) { configuration in
             configuration.accountSid = Self.accountSid
             configuration.recordingBaseURL = URL(
@@ -57,6 +58,7 @@ struct ProviderLine {
             configuration.recordingUploadURL = URL(string: fakes.baseURL + "/_fake/recordings")!
             configuration.strictAudio = true
             configuration.timeScale = timeScale
+            configuration.answerDelivery = delivery
         }
     }
 
@@ -76,7 +78,9 @@ struct ProviderLine {
         #expect(roleCall.isClean, "\(roleCall.violations)")
         await stack.line.running.settle()
         // Second call: the interview. Answers take real (scaled) time, so preparation runs meanwhile.
-        let report = try await stack.call(Moves.interview(seconds: 20), timeScale: 0.3)
+        // Each starts after 2 s of silence and stalls for 4 s after the third word.
+        let report = try await stack.call(
+            Moves.interview(seconds: 20), timeScale: 0.3, delivery: AnswerDelivery(speechStart: 2, pauses: [2: 4]))
         await stack.line.running.settle()
 
         #expect(report.isClean, "\(report.violations)")
@@ -106,6 +110,13 @@ struct ProviderLine {
             let recording = try #require(try await store.recording(sid: sid))
             #expect(recording.transcriptSource == "openai", "\(recording)")
             #expect(recording.modelFeedback != nil)
+            // Pace and pauses come from the word timestamps: 18 s of speech in a 20 s recording.
+            let timing = try #require(recording.speechTiming)
+            #expect(timing.leadingSilenceSeconds == 2 && timing.speakingSeconds == 18, "\(timing)")
+            #expect(timing.longPauses == 1 && timing.longestPauseSeconds >= 3.9, "\(timing)")
+            let analysis = try #require(recording.analysis)
+            #expect(analysis.timing == timing)
+            #expect(analysis.seconds == 18)
         }
         #expect(!stack.control.requests(.openAITranscription).isEmpty)
         #expect(!stack.control.requests(.twilioMedia).isEmpty)

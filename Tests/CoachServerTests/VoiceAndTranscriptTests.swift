@@ -74,6 +74,31 @@ struct ToneSynthesizer: SpeechSynthesizer {
         try await store.shutdown()
     }
 
+    @Test func wordTimingsTravelWithTheirTranscript() async throws {
+        let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
+        try await store.migrate()
+        let timing = SpeechTiming(speakingSeconds: 18, leadingSilenceSeconds: 2, pauses: 1, longPauses: 1)
+        // Timings without a transcript belong to nothing and are not kept.
+        var record = try await store.updateRecording(
+            .init(recordingSid: "RE4", durationSeconds: 25, speechTiming: timing))
+        #expect(record.speechTiming == nil)
+        record = try await store.updateRecording(
+            .init(recordingSid: "RE4", transcript: "same words", transcriptSource: "twilio"))
+        try await store.saveAnalysis(
+            AnswerAnalyzer().analyze(transcript: "same words", seconds: 25), recordingSid: "RE4")
+        // The provider hears the same words but brings timings: pace must be measured again.
+        record = try await store.updateRecording(
+            .init(recordingSid: "RE4", transcript: "same words", transcriptSource: "openai", speechTiming: timing))
+        #expect(record.speechTiming == timing)
+        #expect(record.analysis == nil)
+        // Twilio's late transcript changes neither the text nor its timings.
+        record = try await store.updateRecording(
+            .init(recordingSid: "RE4", transcript: "other words", transcriptSource: "twilio"))
+        #expect(record.transcript == "same words")
+        #expect(record.speechTiming == timing)
+        try await store.shutdown()
+    }
+
     @Test func modelFeedbackIsStoredForItsTranscriptOnly() async throws {
         let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
         try await store.migrate()

@@ -10,7 +10,7 @@ public enum CoachingDimension: String, Codable, Sendable, CaseIterable {
     case ownership
     /// Words per minute.
     case pace
-    /// Fillers and hedges per minute.
+    /// Fillers, hedges and long silent gaps per minute.
     case fluency
     /// Words and seconds against the one to two minute yardstick.
     case length
@@ -75,6 +75,9 @@ public struct AnswerAnalysis: Codable, Sendable, Equatable {
     public var strength: String
     /// One concrete sentence to be spoken to the caller.
     public var improvement: String
+    /// The speaking span and pauses, when the transcriber gave word timings; nil when pace came from
+    /// the recording's length (and in analyses stored before timings existed).
+    public var timing: SpeechTiming?
 
     public init(
         words: Int,
@@ -97,7 +100,8 @@ public struct AnswerAnalysis: Codable, Sendable, Equatable {
         strengthDimension: CoachingDimension,
         improvementDimension: CoachingDimension,
         strength: String,
-        improvement: String
+        improvement: String,
+        timing: SpeechTiming? = nil
     ) {
         self.words = words
         self.seconds = seconds
@@ -120,6 +124,7 @@ public struct AnswerAnalysis: Codable, Sendable, Equatable {
         self.improvementDimension = improvementDimension
         self.strength = strength
         self.improvement = improvement
+        self.timing = timing
     }
 
     /// The 1...5 score for one dimension (1 if missing, which only a hand-edited JSON could cause).

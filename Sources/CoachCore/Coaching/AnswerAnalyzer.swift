@@ -6,9 +6,10 @@ import Foundation
 /// every score comes from a fixed rule below, so the coach can always say why.
 ///
 /// - Words: case-insensitive, punctuation excluded; "." "?" "!" end sentences, "," ";" ":" dashes and
-///   ellipses mark clauses. Words per minute = words / seconds * 60, 1 decimal. A duration that is zero,
-///   negative or not finite is replaced by the words at 150 a minute. An empty transcript scores 1 on
-///   every dimension and asks for a full example.
+///   ellipses mark clauses. Words per minute = words / seconds * 60, 1 decimal. With word timings
+///   (`SpeechTiming`) the seconds are the speaking span, first word to last, not the recording's length.
+///   A duration that is zero, negative or not finite is replaced by the words at 150 a minute. An empty
+///   transcript scores 1 on every dimension and asks for a full example.
 /// - Fillers: um, uh, er, ah, erm, hmm, basically, actually, literally always; "like" in a pause, at a
 ///   clause start, repeated, quotative ("I was like") or before another filler, never as a verb or
 ///   comparison ("I like", "felt like"); "so" opening a sentence or alone between pauses, not "so that",
@@ -26,7 +27,8 @@ import Foundation
 ///   not hypothetical, 80 or more words (hypothetical caps it at 2). Ownership from the "I" share of
 ///   first-person words: 0.7 -> 5, 0.55 -> 4, 0.4 -> 3, below -> 2, only "we" -> 1, none at all -> 3.
 ///   Pace: 130-160 -> 5, 110-180 -> 4, 90-200 -> 3, 70-230 -> 2, else 1. Fluency from (fillers +
-///   hedges / 2) per minute, over at least half a minute: 1 -> 5, 2 -> 4, 3.5 -> 3, 5 -> 2, else 1.
+///   hedges / 2 + silent gaps of 3 s or more) per minute, over at least half a minute: 1 -> 5, 2 -> 4,
+///   3.5 -> 3, 5 -> 2, else 1.
 ///   Length: 150-300 words or 60-120 seconds -> 5; under 40 words or 30 seconds -> 2, under 20 words or
 ///   15 seconds -> 1; between, 3 or 4 by distance from the good band.
 /// - Overall: weighted mean (structure and substance 3, ownership, fluency and length 2, pace 1),
@@ -39,12 +41,16 @@ public struct AnswerAnalyzer: Sendable {
 
     public init() {}
 
-    public func analyze(transcript: String, seconds: Double) -> AnswerAnalysis {
+    /// `seconds` is the recording's length; `timing`, when the transcriber gave word timestamps,
+    /// replaces it with the speaking span and adds the pauses.
+    public func analyze(transcript: String, seconds: Double, timing: SpeechTiming? = nil) -> AnswerAnalysis {
         let tokens = TranscriptTokenizer().tokenize(transcript)
         let words = tokens.count
+        let timing = words > 0 ? timing : nil
+        let measured = timing?.speakingSeconds ?? seconds
         // A usable duration is positive and keeps the rates finite (JSON cannot encode infinity).
-        let usable = seconds.isFinite && seconds > 0 && (Double(words) / seconds * 60).isFinite
-        let duration = usable ? seconds : Self.round(Double(words) / Self.assumedWordsPerMinute * 60, places: 1)
+        let usable = measured.isFinite && measured > 0 && (Double(words) / measured * 60).isFinite
+        let duration = usable ? measured : Self.round(Double(words) / Self.assumedWordsPerMinute * 60, places: 1)
         let minutes = duration / 60
         let detector = FillerDetector()
         let facts = AnswerFacts(
@@ -54,7 +60,9 @@ public struct AnswerAnalyzer: Sendable {
             fillers: detector.fillers(in: tokens),
             hedges: detector.hedges(in: tokens),
             star: STARDetector().detect(in: tokens),
-            content: ContentDetector().detect(in: tokens)
+            content: ContentDetector().detect(in: tokens),
+            longPauses: timing?.longPauses ?? 0,
+            longestPause: timing?.longestPauseSeconds ?? 0
         )
 
         let scores = AnswerScorer().scores(for: facts)
@@ -82,7 +90,8 @@ public struct AnswerAnalyzer: Sendable {
             strengthDimension: strength,
             improvementDimension: improvement,
             strength: writer.strength(strength, facts: facts, score: scores[strength] ?? 1),
-            improvement: writer.improvement(improvement, facts: facts)
+            improvement: writer.improvement(improvement, facts: facts),
+            timing: timing
         )
     }
 
@@ -101,6 +110,9 @@ struct AnswerFacts: Sendable, Equatable {
     var hedges: MatchTally
     var star: STARFindings
     var content: ContentFindings
+    /// Silent gaps of `SpeechTiming.longPauseSeconds` or more; 0 without word timings.
+    var longPauses: Int = 0
+    var longestPause: Double = 0
 
     var quantified: Bool { !content.quantifiedEvidence.isEmpty }
     /// A specific past setting or at least one thing the speaker did.

@@ -34,7 +34,9 @@ struct AnswerScorer: Sendable {
                 plural: facts.content.pluralCount
             ),
             .pace: Self.pace(wordsPerMinute: facts.wordsPerMinute),
-            .fluency: Self.fluency(fillers: facts.fillers.total, hedges: facts.hedges.total, seconds: facts.seconds),
+            .fluency: Self.fluency(
+                fillers: facts.fillers.total, hedges: facts.hedges.total, longPauses: facts.longPauses,
+                seconds: facts.seconds),
             .length: Self.length(words: facts.words, seconds: facts.seconds).score,
         ]
     }
@@ -74,11 +76,12 @@ struct AnswerScorer: Sendable {
         }
     }
 
-    /// Rate of (fillers + hedges / 2) per minute: <= 1 -> 5, <= 2 -> 4, <= 3.5 -> 3, <= 5 -> 2, else 1.
-    /// The minute count is at least half a minute, so one "um" in a ten second answer is not a disaster.
-    static func fluency(fillers: Int, hedges: Int, seconds: Double) -> Int {
+    /// Rate of (fillers + hedges / 2 + long silent gaps) per minute: <= 1 -> 5, <= 2 -> 4, <= 3.5 -> 3,
+    /// <= 5 -> 2, else 1. The minute count is at least half a minute, so one "um" in a ten second answer
+    /// is not a disaster. A long gap is a stall like a filler; short pauses are good and never count.
+    static func fluency(fillers: Int, hedges: Int, longPauses: Int = 0, seconds: Double) -> Int {
         let minutes = max(seconds / 60, 0.5)
-        let rate = (Double(fillers) + Double(hedges) / 2) / minutes
+        let rate = (Double(fillers) + Double(hedges) / 2 + Double(longPauses)) / minutes
         switch rate {
         case ...1: return 5
         case ...2: return 4

@@ -142,10 +142,17 @@ struct FeedbackWriter: Sendable {
         return "Keep using I for your own actions, and mention the team briefly to show you work well with others."
     }
 
-    /// Points at the most frequent filler, or the most frequent hedge when hedging is the bigger habit.
+    /// Points at the most frequent filler, or the most frequent hedge when hedging is the bigger habit,
+    /// or the long silences when the caller stalled more than they filled.
     private func fluencyImprovement(_ facts: AnswerFacts) -> String {
         let filler = facts.fillers.mostFrequent
         let hedge = facts.hedges.mostFrequent
+        if facts.longPauses > 0, facts.longPauses >= facts.fillers.total, facts.longPauses >= facts.hedges.total {
+            let seconds = Self.spoken(Self.wholeNumber(facts.longestPause))
+            let stalls = Self.times(facts.longPauses)
+            return "You went quiet \(stalls), for up to \(seconds) seconds, so plan your story's four parts "
+                + "before you start, and keep each pause short."
+        }
         if let hedge, facts.hedges.total > facts.fillers.total {
             return "You said \(Self.quoted(hedge.phrase)) \(Self.times(hedge.count)), so state what you did "
                 + "plainly, without hedging."

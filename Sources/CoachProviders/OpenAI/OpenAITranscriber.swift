@@ -49,13 +49,15 @@ public struct OpenAITranscriber: Transcriber {
         return try await transport.send(request, timeoutSeconds: configuration.timeoutSeconds) {
             (response) throws(ProviderError) -> Transcript in
             let decoded = try response.decodeJSON(TranscriptionResponse.self, what: "transcription")
-            let words = (decoded.words ?? []).map {
-                Transcript.TimedWord(word: $0.word, start: $0.start, end: $0.end)
-            }
-            return Transcript(
-                text: decoded.text.trimmingCharacters(in: .whitespacesAndNewlines),
-                durationSeconds: decoded.duration ?? wavSeconds, words: words)
+            var transcript = decoded.transcript
+            transcript.durationSeconds = transcript.durationSeconds ?? wavSeconds
+            return transcript
         }
+    }
+
+    /// A saved transcription response (`json` or `verbose_json`), e.g. for `coachline analyze`.
+    public static func transcript(fromResponse data: Data) throws -> Transcript {
+        try JSONDecoder().decode(TranscriptionResponse.self, from: data).transcript
     }
 
     /// The gpt-4o transcription models answer only `json` (no timings).
@@ -75,6 +77,12 @@ private struct TranscriptionResponse: Decodable {
     var text: String
     var duration: Double?
     var words: [Word]?
+
+    var transcript: Transcript {
+        Transcript(
+            text: text.trimmingCharacters(in: .whitespacesAndNewlines), durationSeconds: duration,
+            words: (words ?? []).map { Transcript.TimedWord(word: $0.word, start: $0.start, end: $0.end) })
+    }
 }
 
 /// A multipart/form-data body built in memory (recordings are at most a few MB).

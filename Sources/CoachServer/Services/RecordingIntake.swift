@@ -20,7 +20,7 @@ struct RecordingIntake: Sendable {
         guard let transcript = record.transcript else { return }
         var analysis = record.analysis
         if analysis == nil, let seconds = record.durationSeconds {
-            let fresh = analyzer.analyze(transcript: transcript, seconds: seconds)
+            let fresh = analyzer.analyze(transcript: transcript, seconds: seconds, timing: record.speechTiming)
             try await store.saveAnalysis(fresh, recordingSid: record.recordingSid)
             try await prepareDebrief(recordingSid: record.recordingSid)
             analysis = fresh
@@ -57,7 +57,8 @@ struct RecordingIntake: Sendable {
                 try await merge(
                     RecordingUpdate(
                         recordingSid: recordingSid, callSid: callSid, transcript: transcript.text,
-                        transcriptStatus: "completed", transcriptSource: transcriber.name))
+                        transcriptStatus: "completed", transcriptSource: transcriber.name,
+                        speechTiming: SpeechTiming(words: transcript.words)))
             } catch {
                 logger.warning(
                     "transcription failed; Twilio's transcription stays",
