@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -34,13 +35,16 @@ let package = Package(
             name: "TwilioSupport",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
-        // SQL storage (SQLite embedded; portable SQL through SQLKit).
+        // SQL storage: SQLite embedded, PostgreSQL for many instances; one portable SQL through SQLKit.
         .target(
             name: "CoachStore",
             dependencies: [
                 "CoachCore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -103,6 +107,18 @@ let package = Package(
         .testTarget(name: "CoachCoreTests", dependencies: ["CoachCore"]),
         .testTarget(name: "CoachAudioTests", dependencies: ["CoachAudio"]),
         .testTarget(name: "TwilioSupportTests", dependencies: ["TwilioSupport"]),
+        // Test helpers shared by the test targets: per-test databases on SQLite and PostgreSQL.
+        .target(
+            name: "CoachTestSupport",
+            dependencies: ["CoachStore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/CoachTestSupport"
+        ),
+        .testTarget(
+            name: "CoachStoreTests",
+            dependencies: [
+                "CoachStore", "CoachCore", "CoachTestSupport", .product(name: "SQLKit", package: "sql-kit"),
+            ]
+        ),
         .testTarget(
             name: "CoachProvidersTests",
             dependencies: [
@@ -134,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "CoachServerTests",
             dependencies: [
-                "CoachServer", "CoachStore", "TwilioSim", "CoachAudio", "CoachFakes",
+                "CoachServer", "CoachStore", "TwilioSim", "CoachAudio", "CoachFakes", "CoachTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

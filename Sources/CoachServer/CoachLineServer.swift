@@ -6,16 +6,22 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// The phone line server: settings + storage + providers, wired into a Hummingbird application.
+/// The phone line server: settings + storage + providers, wired into a Hummingbird application and a
+/// background job worker. Instances share everything through the database, so any number can run.
 public struct CoachLineServer: Sendable {
     public let settings: Settings
     public let store: SQLStore
     public let providers: Providers
     public let bank: QuestionBank
     public let logger: Logger
-    let preparer: QuestionPreparer
+    let flow: CallFlow
+    let signals = Signals()
+    let queue: JobQueue
     let voice: VoiceOver
-    let background = BackgroundTasks()
+    let drafts: SpokenDrafts
+    let recordings: RecordingIntake
+    let preparer: QuestionPreparer
+    let worker: JobWorker
 
     public init(settings: Settings, store: SQLStore, providers: Providers? = nil, logger: Logger) throws {
         let bank = try QuestionBank.builtIn()
@@ -25,38 +31,50 @@ public struct CoachLineServer: Sendable {
         self.providers = providers
         self.bank = bank
         self.logger = logger
-        self.preparer = QuestionPreparer(
+        let links = Links(baseURL: settings.publicBaseURL)
+        flow = CallFlow(
+            settings: .init(
+                questionsPerInterview: settings.questionsPerInterview, answerMaxSeconds: settings.answerMaxSeconds,
+                answerSilenceSeconds: settings.answerSilenceSeconds),
+            links: links)
+        queue = JobQueue(store: store, signals: signals, maxAttempts: settings.jobMaxAttempts, logger: logger)
+        voice = VoiceOver(
+            synthesizer: providers.speech, store: store, links: links,
+            deadlineSeconds: providers.speechDeadlineSeconds, queue: queue, logger: logger)
+        drafts = SpokenDrafts(
+            store: store, writer: providers.summaries, voice: voice, queue: queue,
+            deadlineSeconds: providers.questionDeadlineSeconds, logger: logger)
+        recordings = RecordingIntake(
+            store: store, providers: providers, queue: queue, voice: voice, drafts: drafts, logger: logger)
+        preparer = QuestionPreparer(
             store: store, providers: providers, bank: BankQuestionSource(planner: InterviewPlanner(bank: bank)),
-            questionsPerInterview: settings.questionsPerInterview, logger: logger)
-        self.voice = VoiceOver(
-            synthesizer: providers.speech, store: store, links: Links(baseURL: settings.publicBaseURL),
-            deadlineSeconds: providers.speechDeadlineSeconds, background: background, logger: logger)
+            questionsPerInterview: settings.questionsPerInterview, queue: queue, logger: logger)
+        worker = JobWorker(
+            store: store,
+            performer: LineWork(store: store, preparer: preparer, recordings: recordings, voice: voice, drafts: drafts),
+            signals: signals,
+            options: .init(
+                concurrency: settings.jobConcurrency, leaseSeconds: settings.jobLeaseSeconds,
+                drainSeconds: settings.jobDrainSeconds),
+            logger: logger)
     }
 
     /// Synthesises the prompts every call uses (a no-op with Twilio's own voice).
+    @discardableResult
     public func warmUpPrompts() async -> Int {
         await voice.warmUp(SpokenCopy.commonPrompts(questionsPerInterview: settings.questionsPerInterview))
     }
 
     /// Opens and migrates the database DATABASE_URL names.
     public static func openStore(settings: Settings, logger: Logger) async throws -> SQLStore {
-        let store = try await SQLStore.open(try DatabaseURL(parsing: settings.databaseURL), logger: logger)
+        let url = try DatabaseURL(parsing: settings.databaseURL)
+        let store = try await SQLStore.open(url, poolSize: settings.databasePoolSize, logger: logger)
         let ran = try await store.migrate()
-        if !ran.isEmpty { logger.info("database migrated", metadata: ["versions": "\(ran)"]) }
+        if !ran.isEmpty { logger.info("database migrated", metadata: ["versions": "\(ran)", "database": "\(url)"]) }
         return store
     }
 
     public func makeRouter() -> Router<BasicRequestContext> {
-        let flow = CallFlow(
-            settings: .init(
-                questionsPerInterview: settings.questionsPerInterview, answerMaxSeconds: settings.answerMaxSeconds,
-                answerSilenceSeconds: settings.answerSilenceSeconds),
-            links: Links(baseURL: settings.publicBaseURL))
-        let drafts = SpokenDrafts(
-            store: store, writer: providers.summaries, voice: voice, background: background,
-            deadlineSeconds: providers.questionDeadlineSeconds, logger: logger)
-        let recordings = RecordingIntake(
-            store: store, providers: providers, background: background, voice: voice, drafts: drafts, logger: logger)
         let calls = CallService(
             store: store, flow: flow, bank: bank, preparer: preparer, recordings: recordings,
             holdWaitSeconds: settings.holdWaitSeconds, logger: logger)
@@ -79,22 +97,41 @@ public struct CoachLineServer: Sendable {
             logger: logger)
     }
 
-    /// Serves until SIGTERM/SIGINT, then lets background preparation finish its current step.
+    /// The job worker and, on PostgreSQL, the LISTEN connection that wakes it (and the wait
+    /// endpoint) when another instance queues a job or prepares a question.
+    var background: BackgroundService {
+        BackgroundService(worker: worker, store: store, signals: signals, logger: logger)
+    }
+
+    /// Serves webhooks and runs jobs until SIGTERM/SIGINT, then hands unfinished jobs back.
     public func run() async throws {
         if settings.twilioAuthToken == nil {
             logger.warning("TWILIO_AUTH_TOKEN is not set: webhook signatures are NOT checked")
         }
         let app = makeApplication { port in
-            logger.info("CoachLine is answering", metadata: ["port": "\(port)", "database": "\(store.engine)"])
+            logger.info(
+                "CoachLine is answering",
+                metadata: [
+                    "port": "\(port)", "database": "\(store.engine)", "job_concurrency": "\(settings.jobConcurrency)",
+                ])
         }
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(
+                services: [app, background], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         // Calls are answered at once; until a prompt's audio exists Twilio's voice reads it.
         let warmUp = Task { await warmUpPrompts() }
         try await group.run()
         warmUp.cancel()
-        await preparer.cancelAll()
-        await background.cancelAll()
+    }
+
+    /// Runs jobs only, no HTTP: workers scaled apart from the web tier (`coachline work`).
+    public func work() async throws {
+        logger.info(
+            "CoachLine worker is running",
+            metadata: ["database": "\(store.engine)", "job_concurrency": "\(settings.jobConcurrency)"])
+        let group = ServiceGroup(
+            configuration: .init(services: [background], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 
     /// Starts the server in this process on `port` (0 picks a free one), for tests and `coachline call`.
@@ -103,11 +140,30 @@ public struct CoachLineServer: Sendable {
         await warmUpPrompts()
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = makeApplication(port: port) { port in continuation.yield(port) }
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let group = ServiceGroup(configuration: .init(services: [app, background], logger: logger))
         let task = Task { try await group.run() }
         var iterator = stream.makeAsyncIterator()
         guard let bound = await iterator.next() else { throw ServerStartError() }
-        return RunningServer(port: bound, group: group, task: task, preparer: preparer, background: background)
+        return RunningServer(port: bound, group: group, task: task, store: store, worker: worker)
+    }
+}
+
+/// Runs the job worker (and the PostgreSQL listener) for the life of a service group.
+struct BackgroundService: Service {
+    let worker: JobWorker
+    let store: SQLStore
+    let signals: Signals
+    let logger: Logger
+
+    func run() async throws {
+        let signals = self.signals
+        let listener = Task {
+            await store.listen(channel: JobQueue.channel, logger: logger) { topic in await signals.signal(topic) }
+        }
+        await worker.start()
+        try? await gracefulShutdown()
+        await worker.stop()
+        listener.cancel()
     }
 }
 
@@ -120,21 +176,29 @@ public struct RunningServer: Sendable {
     public let port: Int
     let group: ServiceGroup
     let task: Task<Void, any Error>
-    let preparer: QuestionPreparer
-    let background: BackgroundTasks
+    let store: SQLStore
+    let worker: JobWorker
 
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Waits until background preparation started so far has finished.
+    /// Waits until no job is queued or running (on any instance sharing the database).
     public func settle() async {
-        await preparer.drain()
-        await background.drain()
+        while let counts = try? await store.jobCounts(), counts[.queued, default: 0] + counts[.running, default: 0] > 0
+        {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     public func stop() async throws {
         await group.triggerGracefulShutdown()
         try await task.value
-        await preparer.cancelAll()
-        await background.cancelAll()
     }
+
+    /// How many unfinished jobs this server's worker handed back to the queue when it stopped.
+    public var jobsHandedBack: Int {
+        get async { await worker.handedBack }
+    }
+
+    /// The identity this server's worker writes into the jobs it claims.
+    public var workerID: String { worker.id }
 }

@@ -79,9 +79,62 @@ enum Migrations {
         Step(
             version: 4, name: "speech timing from word timestamps",
             statements: ["ALTER TABLE recordings ADD COLUMN speech_timing TEXT"]),
+        Step(
+            version: 5, name: "durable jobs",
+            statements: [
+                // id is the idempotency key: enqueueing the same work twice is a no-op.
+                """
+                CREATE TABLE jobs (
+                    id TEXT PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, max_attempts INTEGER NOT NULL,
+                    run_at DOUBLE PRECISION NOT NULL, lease_until DOUBLE PRECISION, worker TEXT, last_error TEXT,
+                    created_at DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL)
+                """,
+                "CREATE INDEX jobs_due ON jobs (state, run_at)",
+            ]),
+        Step(
+            // One wording per template, not per owner: templates change as analyses and feedback land,
+            // and drafts worded by jobs in any order must not overwrite the one the caller will hear.
+            version: 6, name: "drafts keyed by template",
+            statements: [
+                """
+                CREATE TABLE worded_drafts (
+                    kind TEXT NOT NULL, owner TEXT NOT NULL, template TEXT NOT NULL, worded TEXT NOT NULL,
+                    updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (kind, owner, template))
+                """,
+                """
+                INSERT INTO worded_drafts (kind, owner, template, worded, updated_at)
+                SELECT kind, owner, template, worded, updated_at FROM spoken_drafts
+                """,
+                "DROP TABLE spoken_drafts",
+            ]),
     ]
 
+    /// Any number that names "CoachLine's migrations" among advisory locks.
+    static let advisoryLockKey = 7_262_240_413
+
+    /// Runs the pending steps in one transaction on one connection. On PostgreSQL a transaction-scoped
+    /// advisory lock makes instances that start together take turns: the first migrates, the others
+    /// then find nothing to do. DDL is transactional on both engines, so a failed step leaves nothing.
     static func run(on db: any SQLDatabase) async throws -> [Int] {
+        try await db.withSession { session in
+            let postgres = session.dialect.name == "postgresql"
+            try await session.raw("BEGIN").run()
+            do {
+                if postgres {
+                    try await session.raw("SELECT pg_advisory_xact_lock(\(bind: advisoryLockKey))").run()
+                }
+                let ran = try await apply(on: session, postgres: postgres)
+                try await session.raw("COMMIT").run()
+                return ran
+            } catch {
+                try? await session.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    private static func apply(on db: any SQLDatabase, postgres: Bool) async throws -> [Int] {
         try await db.raw(
             """
             CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -93,7 +146,7 @@ enum Migrations {
         var ran: [Int] = []
         for step in steps where !applied.contains(step.version) {
             for statement in step.statements {
-                try await db.raw(SQLQueryString(statement)).run()
+                try await db.raw(SQLQueryString(portable(statement, postgres: postgres))).run()
             }
             try await db.raw(
                 """
@@ -104,6 +157,11 @@ enum Migrations {
             ran.append(step.version)
         }
         return ran
+    }
+
+    /// The one spelling the engines disagree on: SQLite's BLOB is PostgreSQL's BYTEA.
+    static func portable(_ statement: String, postgres: Bool) -> String {
+        postgres ? statement.replacingOccurrences(of: " BLOB ", with: " BYTEA ") : statement
     }
 }
 

@@ -1,25 +1,39 @@
 import CoachCore
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
+import NIOPosix
+import PostgresKit
 import SQLKit
 import SQLiteKit
 
 /// Everything a call needs, in SQL: any process can answer any webhook of any call, and a
 /// restart loses nothing. Writes are single statements that are safe to repeat (insert-or-ignore,
-/// conditional updates), because Twilio retries and callbacks arrive in any order.
+/// conditional updates), because Twilio retries and callbacks arrive in any order. The same SQL runs
+/// on SQLite (embedded, one process) and PostgreSQL (many instances sharing the calls).
 public final class SQLStore: Sendable {
     public let database: any SQLDatabase
+    /// "sqlite" or "postgresql".
     public let engine: String
+    /// Where notifications between instances go; nil on SQLite, where one process has everything.
+    public let postgresConfiguration: SQLPostgresConfiguration?
     private let close: @Sendable () async throws -> Void
 
-    public init(database: any SQLDatabase, engine: String, close: @escaping @Sendable () async throws -> Void) {
+    public init(
+        database: any SQLDatabase, engine: String, postgresConfiguration: SQLPostgresConfiguration? = nil,
+        close: @escaping @Sendable () async throws -> Void
+    ) {
         self.database = database
         self.engine = engine
+        self.postgresConfiguration = postgresConfiguration
         self.close = close
     }
 
+    public var isPostgres: Bool { engine == "postgresql" }
+
     /// Opens (creating if needed) the database DATABASE_URL names. Call `migrate()` before use.
-    public static func open(_ url: DatabaseURL, logger: Logger) async throws -> SQLStore {
+    /// `poolSize` is the most PostgreSQL connections this process opens (SQLite uses one).
+    public static func open(_ url: DatabaseURL, poolSize: Int = 10, logger: Logger) async throws -> SQLStore {
         switch url {
         case .sqliteMemory:
             return try await openSQLite(.memory, logger: logger)
@@ -31,6 +45,8 @@ public final class SQLStore: Sendable {
             _ = try await store.database.raw("PRAGMA journal_mode=WAL").all()
             try await store.database.raw("PRAGMA synchronous=NORMAL").run()
             return store
+        case .postgres(let url):
+            return try await openPostgres(SQLPostgresConfiguration(url: url), poolSize: poolSize, logger: logger)
         }
     }
 
@@ -41,7 +57,32 @@ public final class SQLStore: Sendable {
         return SQLStore(database: connection.sql(), engine: "sqlite") { try await connection.close() }
     }
 
-    /// Applies pending migrations; returns the versions it ran.
+    public static func openPostgres(
+        _ configuration: SQLPostgresConfiguration, poolSize: Int, logger: Logger
+    ) async throws -> SQLStore {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let loops = max(1, System.coreCount)
+        let pool = EventLoopGroupConnectionPool(
+            source: PostgresConnectionSource(sqlConfiguration: configuration),
+            // At most poolSize in all (one per event loop at least): the sizing docs rely on it.
+            maxConnectionsPerEventLoop: max(1, poolSize / loops),
+            requestTimeout: .seconds(10), logger: logger, on: group)
+        let owner = PoolOwner.retain(pool)
+        let store = SQLStore(
+            database: pool.database(logger: logger).sql(), engine: "postgresql",
+            postgresConfiguration: configuration
+        ) { try await owner.shutdown() }
+        do {
+            try await store.ping()
+        } catch {
+            try? await owner.shutdown()
+            throw StoreError("cannot reach PostgreSQL: \(String(reflecting: error))")
+        }
+        return store
+    }
+
+    /// Applies pending migrations; returns the versions it ran. Safe when several instances start at
+    /// once: on PostgreSQL they run in one transaction holding an advisory lock.
     @discardableResult
     public func migrate() async throws -> [Int] {
         try await Migrations.run(on: database)
@@ -129,24 +170,29 @@ extension SQLStore {
     }
 
     /// Applies a call status event. Events can arrive out of order: a terminal status sticks, and an
-    /// older sequence number never overwrites a newer one. Returns the call after the update.
+    /// older sequence number never overwrites a newer one. An event without a sequence number applies
+    /// (unless the call has ended) and leaves the sequence as it was, so numbered events still order
+    /// themselves after it. Returns the call after the update.
     @discardableResult
     public func applyCallStatus(callSid: String, status: String, sequence: Int?) async throws -> CallRecord? {
         let now = Clock.now()
         let terminal = CallRecord.terminalStatuses.contains(status)
-        let sequence = sequence ?? Int.max
         try await database.raw(
             """
             INSERT INTO calls (call_sid, status, last_sequence, started_at, ended_at)
-            VALUES (\(bind: callSid), \(bind: status), \(bind: sequence), \(bind: now), \(bind: terminal ? now : nil))
+            VALUES (\(bind: callSid), \(bind: status), \(bind: sequence ?? -1), \(bind: now),
+                    \(bind: terminal ? now : nil))
             ON CONFLICT (call_sid) DO NOTHING
             """
         ).run()
+        let ordering: SQLQueryString =
+            sequence.map { "last_sequence = \(bind: $0) WHERE last_sequence <= \(bind: $0) AND" }
+            ?? "last_sequence = last_sequence WHERE"
         try await database.raw(
             """
-            UPDATE calls SET status = \(bind: status), last_sequence = \(bind: sequence),
-                ended_at = CASE WHEN \(bind: terminal) THEN COALESCE(ended_at, \(bind: now)) ELSE ended_at END
-            WHERE call_sid = \(bind: callSid) AND last_sequence <= \(bind: sequence)
+            UPDATE calls SET status = \(bind: status),
+                ended_at = CASE WHEN \(bind: terminal) THEN COALESCE(ended_at, \(bind: now)) ELSE ended_at END,
+                \(ordering) call_sid = \(bind: callSid)
               AND status NOT IN ('completed', 'busy', 'failed', 'no-answer', 'canceled')
             """
         ).run()
@@ -206,7 +252,10 @@ extension SQLStore {
     }
 
     /// Stores a prepared question unless one is already there (prepared elsewhere, or already asked
-    /// as a fallback). Returns the question that is stored now, which callers must use.
+    /// as a fallback). A ready question for another role gives way when this one is for the call's
+    /// role now (a preparation that started before the caller chose a role lost the race); the check
+    /// is in the statement, so a late stale writer can never replace the right one. Returns the
+    /// question that is stored now, which callers must use.
     public func savePreparedQuestion(
         callSid: String, number: Int, question: Question, roleKey: String, audioKey: String?,
         status: PreparedQuestion.Status = .ready
@@ -218,7 +267,13 @@ extension SQLStore {
             VALUES (\(bind: callSid), \(bind: number), \(bind: question.id), \(bind: question.text),
                     \(bind: question.competency.rawValue), \(bind: question.origin.rawValue), \(bind: roleKey),
                     \(bind: audioKey), \(bind: status.rawValue), \(bind: Clock.now()))
-            ON CONFLICT (call_sid, number) DO NOTHING
+            ON CONFLICT (call_sid, number) DO UPDATE SET
+                question_id = excluded.question_id, text = excluded.text, competency = excluded.competency,
+                origin = excluded.origin, role_key = excluded.role_key, audio_key = excluded.audio_key,
+                status = excluded.status, created_at = excluded.created_at
+            WHERE questions.status = 'ready' AND questions.role_key <> excluded.role_key
+              AND excluded.role_key = COALESCE(
+                  (SELECT role_key FROM calls WHERE calls.call_sid = excluded.call_sid), 'general')
             """
         ).run()
         guard let stored = try await preparedQuestion(callSid: callSid, number: number) else {
@@ -237,9 +292,8 @@ extension SQLStore {
     /// Returns true when this call stored it.
     @discardableResult
     public func saveAnswer(_ answer: AnswerRecord) async throws -> Bool {
-        let existing = try await self.answer(callSid: answer.callSid, number: answer.number)
-        guard existing == nil else { return false }
-        try await database.raw(
+        // One statement: two instances storing the same retried action at once cannot both win.
+        try await !database.raw(
             """
             INSERT INTO answers (call_sid, number, session_id, question_id, question_text, competency, recording_sid,
                                  recording_url, duration, ending, created_at)
@@ -249,9 +303,9 @@ extension SQLStore {
                     \(bind: answer.recordingURL), \(bind: answer.durationSeconds), \(bind: answer.ending.rawValue),
                     \(bind: answer.createdAt.timeIntervalSince1970))
             ON CONFLICT (call_sid, number) DO NOTHING
+            RETURNING call_sid
             """
-        ).run()
-        return true
+        ).all().isEmpty
     }
 
     public func answer(callSid: String, number: Int) async throws -> AnswerRecord? {
@@ -388,14 +442,14 @@ extension SQLStore {
 
 extension SQLStore {
     /// A model's wording of a template text (a debrief per session, a progress report per caller).
-    /// Used only while the template it was made from is still what the caller would hear.
+    /// Kept per template: the caller hears it only while that template is still what they would hear.
     public func saveDraft(kind: String, owner: String, template: String, worded: String) async throws {
         try await database.raw(
             """
-            INSERT INTO spoken_drafts (kind, owner, template, worded, updated_at)
+            INSERT INTO worded_drafts (kind, owner, template, worded, updated_at)
             VALUES (\(bind: kind), \(bind: owner), \(bind: template), \(bind: worded), \(bind: Clock.now()))
-            ON CONFLICT (kind, owner) DO UPDATE SET
-                template = excluded.template, worded = excluded.worded, updated_at = excluded.updated_at
+            ON CONFLICT (kind, owner, template) DO UPDATE SET
+                worded = excluded.worded, updated_at = excluded.updated_at
             """
         ).run()
     }
@@ -404,7 +458,7 @@ extension SQLStore {
     public func draft(kind: String, owner: String, template: String) async throws -> String? {
         try await database.raw(
             """
-            SELECT worded FROM spoken_drafts
+            SELECT worded FROM worded_drafts
             WHERE kind = \(bind: kind) AND owner = \(bind: owner) AND template = \(bind: template)
             """
         ).first(decodingColumn: "worded", as: String.self)
@@ -433,6 +487,30 @@ extension SQLStore {
             ON CONFLICT (key) DO NOTHING
             """
         ).run()
+    }
+}
+
+/// Keeps a PostgreSQL pool alive until it is shut down. AsyncKit traps when a pool that was never
+/// shut down is freed; a store dropped without `shutdown()` (a failed start, a test that threw) then
+/// leaks its connections until exit rather than crashing the process. The pool synchronises itself
+/// (a lock around its per-loop pools) but predates `Sendable`.
+private final class PoolOwner: @unchecked Sendable {
+    private static let open = NIOLockedValueBox<[ObjectIdentifier: PoolOwner]>([:])
+    let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+
+    private init(_ pool: EventLoopGroupConnectionPool<PostgresConnectionSource>) {
+        self.pool = pool
+    }
+
+    static func retain(_ pool: EventLoopGroupConnectionPool<PostgresConnectionSource>) -> PoolOwner {
+        let owner = PoolOwner(pool)
+        open.withLockedValue { $0[ObjectIdentifier(owner)] = owner }
+        return owner
+    }
+
+    func shutdown() async throws {
+        guard Self.open.withLockedValue({ $0.removeValue(forKey: ObjectIdentifier(self)) }) != nil else { return }
+        try await pool.shutdownAsync()
     }
 }
 

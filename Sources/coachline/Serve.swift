@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoachServer
+import CoachStore
 import Foundation
 
 struct Serve: AsyncParsableCommand {
@@ -21,6 +22,33 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
+struct Work: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run background jobs only, no HTTP: workers scaled apart from the web tier (PostgreSQL).",
+        discussion: "Takes the same settings as serve; JOB_CONCURRENCY is how many jobs it runs at once.")
+
+    @OptionGroup var options: SettingsOptions
+
+    func validate() throws {
+        let settings = try options.load()
+        guard settings.jobConcurrency > 0 else {
+            throw ValidationError("JOB_CONCURRENCY is 0: this worker would do nothing.")
+        }
+    }
+
+    func run() async throws {
+        let settings = try options.load()
+        let logger = Logs.bootstrap(level: settings.logLevel)
+        let store = try await CoachLineServer.openStore(settings: settings, logger: logger)
+        if store.engine == "sqlite" {
+            logger.warning("a separate worker process needs PostgreSQL; with SQLite, `serve` runs the jobs itself")
+        }
+        let server = try CoachLineServer(settings: settings, store: store, logger: logger)
+        try await server.work()
+        try await store.shutdown()
+    }
+}
+
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create or upgrade the database DATABASE_URL names, then exit.")
@@ -32,6 +60,6 @@ struct Migrate: AsyncParsableCommand {
         let logger = Logs.bootstrap(level: settings.logLevel)
         let store = try await CoachLineServer.openStore(settings: settings, logger: logger)
         try await store.shutdown()
-        print("Database \(settings.databaseURL) is up to date.")
+        print("Database \((try? DatabaseURL(parsing: settings.databaseURL))?.description ?? "") is up to date.")
     }
 }

@@ -13,7 +13,9 @@ struct TranscriptionTests {
         "\(base)/2010-04-01/Accounts/\(Self.accountSid)/Recordings/\(sid)"
     }
 
-    private func fetcher(_ apiBaseURL: String, timeout: Double = 5, notFoundDelays: [Double] = [0.2, 0.3, 0.5])
+    /// Deadlines far beyond what the fakes take, so a machine busy with the rest of the suite does not
+    /// cut a test short; the tests about deadlines set their own.
+    private func fetcher(_ apiBaseURL: String, timeout: Double = 30, notFoundDelays: [Double] = [0.2, 0.3, 0.5])
         -> TwilioRecordingFetcher
     {
         TwilioRecordingFetcher(
@@ -28,7 +30,7 @@ struct TranscriptionTests {
     {
         OpenAITranscriber(
             configuration: OpenAIConfiguration(
-                baseURL: fakes.openAIBaseURL, apiKey: "sk-test", model: model, timeoutSeconds: 5),
+                baseURL: fakes.openAIBaseURL, apiKey: "sk-test", model: model, timeoutSeconds: 30),
             fetcher: fetcher, transport: transport("openai-transcription"), logger: quietLogger)
     }
 

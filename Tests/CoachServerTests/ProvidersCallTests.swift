@@ -27,6 +27,18 @@ struct ProviderLine {
         control.twilioCredentials = (accountSid, authToken)
         adjust(control)
         let fakes = try await FakeServers.start(control: control, logger: TestLine.quiet)
+        let environment = Self.environment(
+            fakes: fakes, speech: speech, murfTransport: murfTransport, deadlineMilliseconds: deadlineMilliseconds)
+        let settings = try Settings.load(environment: environment)
+        let line = try await TestLine.start(settings: settings)
+        return ProviderLine(fakes: fakes, control: control, line: line)
+    }
+
+    /// Settings that switch every provider on, pointed at `fakes`.
+    static func environment(
+        fakes: RunningFakes, speech: String = "murf", murfTransport: String = "stream",
+        deadlineMilliseconds: Int = 15000
+    ) -> [String: String] {
         var environment = [
             "OPENAI_API_KEY": "sk-fake", "OPENAI_BASE_URL": fakes.openAIBaseURL,
             "OPENAI_TIMEOUT_MS": String(deadlineMilliseconds),
@@ -42,9 +54,7 @@ struct ProviderLine {
             environment["MURF_BASE_URL"] = fakes.murfBaseURL
             environment["MURF_TRANSPORT"] = murfTransport
         }
-        let settings = try Settings.load(environment: environment)
-        let line = try await TestLine.start(settings: settings)
-        return ProviderLine(fakes: fakes, control: control, line: line)
+        return environment
     }
 
     func call(

@@ -143,10 +143,10 @@ struct CallFlowTests {
             #expect(status.parameter("CallStatus") == "completed")
             #expect(status.parameter("CallbackSource") == "call-progress-events")
             #expect(status.parameter("SequenceNumber") == "0")
-            // "Press a key." takes 1.2 s, plus the webhook's latency.
+            // "Press a key." takes 1.2 s, plus the webhook's latency (which a busy machine stretches).
             let seconds = Int((report.simulatedDuration / .seconds(1)).rounded())
             #expect(status.parameter("CallDuration") == String(seconds))
-            #expect((1...2).contains(seconds))
+            #expect((1...5).contains(seconds))
             let timestamp = try #require(status.parameter("Timestamp"))
             #expect(
                 timestamp.wholeMatch(of: /[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} \+0000/) != nil)

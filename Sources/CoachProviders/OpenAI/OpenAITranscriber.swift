@@ -80,7 +80,9 @@ private struct TranscriptionResponse: Decodable {
 
     var transcript: Transcript {
         Transcript(
-            text: text.trimmingCharacters(in: .whitespacesAndNewlines), durationSeconds: duration,
+            // NUL means nothing in speech, and PostgreSQL refuses it in text.
+            text: text.replacingOccurrences(of: "\u{0}", with: "").trimmingCharacters(in: .whitespacesAndNewlines),
+            durationSeconds: duration,
             words: (words ?? []).map { Transcript.TimedWord(word: $0.word, start: $0.start, end: $0.end) })
     }
 }

@@ -18,6 +18,12 @@ enum SpokenText {
         if let character = trimmed.first(where: { markup.contains($0) }) {
             throw .rejectedContent("\(field) contains markup '\(character)'")
         }
+        // A voice cannot say them, and PostgreSQL refuses NUL in text.
+        if trimmed.unicodeScalars.contains(where: {
+            $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0)
+        }) {
+            throw .rejectedContent("\(field) contains control characters")
+        }
     }
 
     /// Lower-case letters and digits separated by single spaces: "What's your...?" equals "whats your".

@@ -1,3 +1,4 @@
+import CoachStore
 import Foundation
 import Logging
 
@@ -8,6 +9,13 @@ public struct Settings: Sendable {
     public var port: Int = 3000
     public var host: String = "0.0.0.0"
     public var databaseURL: String = "sqlite://coachline.sqlite"
+    public var databasePoolSize: Int = 10
+    public var jobConcurrency: Int = 8
+    public var jobMaxAttempts: Int = 3
+    public var jobLeaseSeconds: Double = 60
+    /// How long a stopping process lets running jobs finish before handing them back (not read from
+    /// the environment; tests shorten it).
+    public var jobDrainSeconds: Double = 5
     public var publicBaseURL: String?
     public var twilioAccountSid: String?
     public var twilioAuthToken: String?
@@ -29,7 +37,21 @@ public struct Settings: Sendable {
         .init("HOST", "0.0.0.0", "Address to bind; 127.0.0.1 keeps the server local (e.g. behind a tunnel)."),
         .init(
             "DATABASE_URL", "sqlite://coachline.sqlite",
-            "Where calls are stored: sqlite://FILE (relative to the working directory), sqlite:///ABSOLUTE/FILE or sqlite::memory:."
+            "Where calls are stored: sqlite://FILE (relative to the working directory), sqlite:///ABSOLUTE/FILE, sqlite::memory:, or postgres://USER:PASSWORD@HOST:5432/DB?sslmode=require for PostgreSQL (sslmode disable, prefer, require, verify-ca or verify-full; default prefer). Only PostgreSQL lets several instances share the calls."
+        ),
+        .init(
+            "DATABASE_POOL_SIZE", "10",
+            "PostgreSQL connections per process (1 to 100), at least one per CPU core; plus one for LISTEN."),
+        .init(
+            "JOB_CONCURRENCY", "8",
+            "Background jobs one process runs at once (0 to 64). 0 makes a web-only process; `coachline work` runs jobs only."
+        ),
+        .init(
+            "JOB_MAX_ATTEMPTS", "3",
+            "Attempts before a failing background job is dead-lettered (1 to 20); retries back off 1 s, 2 s, 4 s..."),
+        .init(
+            "JOB_LEASE_SECONDS", "60",
+            "How long a worker holds a job before another instance may take it over (2 to 3600); longer than any provider deadline."
         ),
         .init(
             "PUBLIC_BASE_URL", "(unset)",
@@ -59,6 +81,15 @@ public struct Settings: Sendable {
         settings.port = try reader.int("PORT", default: 3000, range: 1...65535)
         settings.host = try reader.string("HOST", default: "0.0.0.0")
         settings.databaseURL = try reader.string("DATABASE_URL", default: "sqlite://coachline.sqlite")
+        do {
+            _ = try DatabaseURL(parsing: settings.databaseURL)
+        } catch {
+            throw SettingsError(name: "DATABASE_URL", message: error.description)
+        }
+        settings.databasePoolSize = try reader.int("DATABASE_POOL_SIZE", default: 10, range: 1...100)
+        settings.jobConcurrency = try reader.int("JOB_CONCURRENCY", default: 8, range: 0...64)
+        settings.jobMaxAttempts = try reader.int("JOB_MAX_ATTEMPTS", default: 3, range: 1...20)
+        settings.jobLeaseSeconds = try reader.double("JOB_LEASE_SECONDS", default: 60, range: 2...3600)
         settings.publicBaseURL = try reader.baseURL("PUBLIC_BASE_URL")
         settings.twilioAccountSid = try reader.optional("TWILIO_ACCOUNT_SID").map { sid throws(SettingsError) in
             guard sid.count == 34, sid.hasPrefix("AC"), sid.dropFirst(2).allSatisfy(\.isHexDigit) else {

@@ -41,13 +41,9 @@ public struct CallService: Sendable {
         let (call, returning) = try await store.beginCall(callSid: callSid, caller: params.caller)
         // The caller listens to the menu for several seconds: time enough to prepare question 1,
         // and to voice their progress report in case they press 2.
-        preparer.prepare(callSid: callSid, number: 1)
-        if returning, let phone = params.caller.number {
-            let service = self
-            await drafts.prepare(.progress, owner: phone) {
-                let report = try await service.progressReport(phone: phone)
-                return report.hasHistory ? report.spoken : nil
-            }
+        await preparer.prepare(callSid: callSid, number: 1, role: call.role ?? .general)
+        if returning, let phone = params.caller.number, drafts.isActive {
+            await preparer.queue.enqueue(.progress(phone: phone, callSid: callSid))
         }
         return flow.greeting(
             returning: returning, roleName: call.role.map(roleName), resume: params.query["resume"] == "1")
@@ -72,7 +68,7 @@ public struct CallService: Sendable {
         }
         let call = try await ensureCall(params, callSid: callSid)
         try await store.setRole(role, callSid: callSid, caller: call.caller)
-        preparer.prepare(callSid: callSid, number: 1)
+        await preparer.prepare(callSid: callSid, number: 1, role: role)
         // Heard next time this caller rings; this time Twilio's voice speaks their words back.
         await voice.prepare([SpokenCopy.welcomeBack(role: roleName(role)), SpokenCopy.roleConfirmed(roleName(role))])
         return flow.roleConfirmed(roleName(role))
@@ -82,12 +78,12 @@ public struct CallService: Sendable {
         guard let phone = params.caller.number else {
             return flow.progress([SpokenCopy.withheldProgress, SpokenCopy.howItWorks])
         }
-        let report = try await progressReport(phone: phone)
+        let report = try await Self.progressReport(store: store, phone: phone)
         guard report.hasHistory else { return flow.progress([report.spoken]) }
         return flow.progress([try await drafts.spoken(.progress, owner: phone, template: report.spoken)])
     }
 
-    private func progressReport(phone: String) async throws -> ProgressReport {
+    static func progressReport(store: SQLStore, phone: String) async throws -> ProgressReport {
         let history = try await store.history(phone: phone)
         return ProgressReport(
             sessions: history.map {
@@ -162,13 +158,17 @@ public struct CallService: Sendable {
         guard let session = try await store.session(callSid: callSid), number >= 1, number <= session.total else {
             return try await startInterview(params)
         }
-        preparer.prepare(callSid: callSid, number: number)  // after a restart nothing may be preparing it
+        await preparer.prepare(callSid: callSid, number: number, role: session.role)  // queued once at most
+        // Woken when a worker here, or on another instance (NOTIFY), stores the question; the database
+        // is read again after every wake and at least every quarter second, so a lost signal costs little.
         let deadline = ContinuousClock.now + .seconds(holdWaitSeconds)
+        let topic = Signals.questionReady(callSid: callSid, number: number)
         while ContinuousClock.now < deadline {
             if let ready = try await readyQuestion(callSid: callSid, number: number, session: session) {
                 return try await ask(ready, session: session, preface: [])
             }
-            try await Task.sleep(for: .milliseconds(50))
+            let left = Double((deadline - ContinuousClock.now).milliseconds) / 1000
+            await preparer.queue.signals.wait(for: topic, upTo: min(0.25, max(0.01, left)))
         }
         if let ready = try await readyQuestion(callSid: callSid, number: number, session: session) {
             return try await ask(ready, session: session, preface: [])
@@ -197,12 +197,12 @@ public struct CallService: Sendable {
         }
         if preparer.isLocal {
             // Nothing slow is configured: preparing now costs less than a hold prompt would.
-            await preparer.prepareNow(callSid: session.callSid, number: number)
+            try await preparer.prepareNow(callSid: session.callSid, number: number)
             if let ready = try await readyQuestion(callSid: session.callSid, number: number, session: session) {
                 return try await ask(ready, session: session, preface: preface)
             }
         }
-        preparer.prepare(callSid: session.callSid, number: number)
+        await preparer.prepare(callSid: session.callSid, number: number, role: session.role)
         return flow.hold(number: number, attempt: 1, preface: preface)
     }
 
@@ -212,7 +212,7 @@ public struct CallService: Sendable {
         try await store.markAsked(callSid: session.callSid, number: prepared.number)
         // While the caller answers this one, the next one is made ready.
         if prepared.number < session.total {
-            preparer.prepare(callSid: session.callSid, number: prepared.number + 1)
+            await preparer.prepare(callSid: session.callSid, number: prepared.number + 1, role: session.role)
         }
         let speech: Speech =
             prepared.audioKey.map { .play(url: flow.links.url(.audio(key: $0)), text: prepared.question.text) }

@@ -4,8 +4,9 @@ import Logging
 
 /// Prepares interview questions in the background: the text (from the question source, with a
 /// deadline and the bank as fallback) and its audio (from the synthesizer, if any), stored so any
-/// webhook can play it at once. Webhooks only ever *start* preparation; they never await it.
-public actor QuestionPreparer {
+/// webhook, on any instance, can play it at once. Webhooks only ever *queue* preparation; a worker
+/// runs it, and the wait endpoint learns it is done through `Signals` (and NOTIFY across instances).
+struct QuestionPreparer: Sendable {
     struct Key: Hashable {
         let callSid: String
         let number: Int
@@ -16,70 +17,51 @@ public actor QuestionPreparer {
     let bank: BankQuestionSource
     let audio: AudioLibrary
     let questionsPerInterview: Int
+    let queue: JobQueue
     let logger: Logger
-    private var inFlight: [Key: Task<Void, Never>] = [:]
 
-    init(store: SQLStore, providers: Providers, bank: BankQuestionSource, questionsPerInterview: Int, logger: Logger) {
+    init(
+        store: SQLStore, providers: Providers, bank: BankQuestionSource, questionsPerInterview: Int, queue: JobQueue,
+        logger: Logger
+    ) {
         self.store = store
         self.providers = providers
         self.bank = bank
         self.audio = AudioLibrary(store: store)
         self.questionsPerInterview = questionsPerInterview
+        self.queue = queue
         self.logger = logger
     }
 
-    /// Starts preparing question `number` of the call unless it is already being prepared here.
-    /// Returns at once.
-    nonisolated func prepare(callSid: String, number: Int) {
-        Task { await self.start(Key(callSid: callSid, number: number)) }
+    /// Queues question `number` of the call for `role` (the role the call has now: a new role
+    /// prepares it afresh, a repeated request does nothing). Returns once it is queued.
+    func prepare(callSid: String, number: Int, role: PracticeRole) async {
+        guard number >= 1, number <= questionsPerInterview else { return }
+        await queue.enqueue(.question(callSid: callSid, number: number, roleKey: role.key))
     }
 
     /// True when nothing slow is configured (bank questions, Twilio's voice): preparing costs a few
     /// database reads, so a webhook may do it inline rather than play a hold prompt.
-    nonisolated var isLocal: Bool { providers.questions.isLocal && providers.speech == nil }
+    var isLocal: Bool { providers.questions.isLocal && providers.speech == nil }
 
-    /// Prepares question `number` and returns when it is stored. Only for local providers.
-    func prepareNow(callSid: String, number: Int) async {
-        let key = Key(callSid: callSid, number: number)
-        start(key)
-        await inFlight[key]?.value
+    /// Prepares question `number` here and now. Only for local providers.
+    func prepareNow(callSid: String, number: Int) async throws {
+        guard number >= 1, number <= questionsPerInterview else { return }
+        try await run(Key(callSid: callSid, number: number))
     }
 
-    private func start(_ key: Key) {
-        guard key.number >= 1, key.number <= questionsPerInterview, inFlight[key] == nil else { return }
-        inFlight[key] = Task {
-            await self.run(key)
-            self.finished(key)
-        }
-    }
-
-    private func finished(_ key: Key) {
-        inFlight[key] = nil
-    }
-
-    /// Waits for this instance's in-flight preparations (tests and graceful shutdown).
-    func drain() async {
-        while let task = inFlight.values.first { await task.value }
-    }
-
-    func cancelAll() {
-        for task in inFlight.values { task.cancel() }
-    }
-
-    private func run(_ key: Key) async {
-        do {
-            guard let request = try await context(for: key) else { return }
-            let question = await writeQuestion(request, key: key)
-            let audioKey = await synthesize(question.text, key: key)
-            _ = try await store.savePreparedQuestion(
-                callSid: key.callSid, number: key.number, question: question, roleKey: request.role.key,
-                audioKey: audioKey)
-        } catch {
-            // The wait endpoint falls back to the bank; nothing is lost but the tailoring.
-            logger.error(
-                "question preparation failed",
-                metadata: ["call_sid": "\(key.callSid)", "question": "\(key.number)", "error": "\(error)"])
-        }
+    /// The job: writes and voices the question unless it is already prepared for the call's role,
+    /// stores it (the first stored wins), and tells waiters. Store errors are thrown for a retry.
+    func run(_ key: Key) async throws {
+        guard let request = try await context(for: key) else { return }
+        let question = await writeQuestion(request, key: key)
+        let audioKey = await synthesize(question.text, key: key)
+        // A worker shutting down hands the job back rather than store a deadline's fallback.
+        try Task.checkCancellation()
+        _ = try await store.savePreparedQuestion(
+            callSid: key.callSid, number: key.number, question: question, roleKey: request.role.key,
+            audioKey: audioKey)
+        await queue.announce(Signals.questionReady(callSid: key.callSid, number: key.number))
     }
 
     /// What the question source needs, from stored state; nil when the question is already prepared

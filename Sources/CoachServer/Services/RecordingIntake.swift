@@ -9,7 +9,7 @@ import Logging
 struct RecordingIntake: Sendable {
     let store: SQLStore
     let providers: Providers
-    let background: BackgroundTasks
+    let queue: JobQueue
     let voice: VoiceOver
     let drafts: SpokenDrafts
     let logger: Logger
@@ -25,10 +25,10 @@ struct RecordingIntake: Sendable {
             try await prepareDebrief(recordingSid: record.recordingSid)
             analysis = fresh
         }
-        // Callbacks race the Record action: the feedback needs the answer's question, so it is asked
-        // for on every merge until it is stored (a running request is not started twice).
-        if let analysis, record.modelFeedback == nil {
-            await requestFeedback(recordingSid: record.recordingSid, transcript: transcript, analysis: analysis)
+        // Callbacks race the Record action: the feedback needs the answer's question, so the job waits
+        // (retries) until it is stored. The same transcript is queued once.
+        if analysis != nil, record.modelFeedback == nil, providers.coach != nil {
+            await queue.enqueue(.feedback(recordingSid: record.recordingSid, transcript: transcript))
         }
     }
 
@@ -44,48 +44,70 @@ struct RecordingIntake: Sendable {
             template: Debrief.text(analyses: analyses, answered: context.session.total))
     }
 
-    /// The Record action arrived: with a transcription provider, fetch and transcribe in the background.
+    /// The Record action arrived: with a transcription provider, queue the download and transcription.
     /// Twilio's own transcription was requested too and stays the fallback.
     func transcribe(recordingSid: String, recordingURL: String, callSid: String) async {
-        guard let transcriber = providers.transcriber else { return }
-        let deadline = providers.transcriptionDeadlineSeconds
-        await background.start("transcribe-\(recordingSid)") {
-            do {
-                let transcript = try await withDeadline(seconds: deadline) {
-                    try await transcriber.transcribe(recordingURL: recordingURL, recordingSid: recordingSid)
-                }
-                try await merge(
-                    RecordingUpdate(
-                        recordingSid: recordingSid, callSid: callSid, transcript: transcript.text,
-                        transcriptStatus: "completed", transcriptSource: transcriber.name,
-                        speechTiming: SpeechTiming(words: transcript.words)))
-            } catch {
-                logger.warning(
-                    "transcription failed; Twilio's transcription stays",
-                    metadata: ["call_sid": "\(callSid)", "recording": "\(recordingSid)", "error": "\(error)"])
-            }
-        }
+        guard providers.transcriber != nil else { return }
+        await queue.enqueue(.transcribe(recordingSid: recordingSid, recordingURL: recordingURL, callSid: callSid))
     }
 
-    private func requestFeedback(recordingSid: String, transcript: String, analysis: AnswerAnalysis) async {
-        guard let coach = providers.coach else { return }
-        let store = self.store
-        let deadline = providers.questionDeadlineSeconds
-        let logger = self.logger
-        await background.start("feedback-\(recordingSid)-\(transcript.hashValue)") {
-            do {
-                guard let context = try await store.answerContext(recordingSid: recordingSid) else { return }
-                let request = FeedbackRequest(
-                    role: context.session.role, question: context.answer.question.text, transcript: transcript,
-                    metrics: analysis)
-                let feedback = try await withDeadline(seconds: deadline) { try await coach.feedback(for: request) }
-                try await store.saveModelFeedback(feedback, recordingSid: recordingSid, transcript: transcript)
-                try await prepareDebrief(recordingSid: recordingSid)
-            } catch {
-                logger.warning(
-                    "model feedback failed; the deterministic analysis stands",
-                    metadata: ["recording": "\(recordingSid)", "error": "\(error)"])
+    /// The job: fetch, transcribe within the deadline, merge. A provider failure leaves Twilio's transcript.
+    func transcribeNow(recordingSid: String, recordingURL: String, callSid: String) async throws {
+        guard let transcriber = providers.transcriber else { return }
+        let transcript: Transcript
+        do {
+            transcript = try await withDeadline(seconds: providers.transcriptionDeadlineSeconds) {
+                try await transcriber.transcribe(recordingURL: recordingURL, recordingSid: recordingSid)
             }
+        } catch {
+            try Task.checkCancellation()
+            logger.warning(
+                "transcription failed; Twilio's transcription stays",
+                metadata: ["call_sid": "\(callSid)", "recording": "\(recordingSid)", "error": "\(error)"])
+            return
         }
+        try Task.checkCancellation()
+        try await merge(
+            RecordingUpdate(
+                recordingSid: recordingSid, callSid: callSid, transcript: transcript.text,
+                transcriptStatus: "completed", transcriptSource: transcriber.name,
+                speechTiming: SpeechTiming(words: transcript.words)))
     }
+
+    /// The job: the model's feedback on `transcript`, stored only while it is still the recording's.
+    /// Before the Record action has stored the answer there is no question to judge against: that is
+    /// thrown, so the job is retried shortly.
+    func feedbackNow(recordingSid: String, transcript: String) async throws {
+        guard let coach = providers.coach,
+            let record = try await store.recording(sid: recordingSid), record.transcript == transcript,
+            let analysis = record.analysis, record.modelFeedback == nil
+        else { return }
+        guard let context = try await store.answerContext(recordingSid: recordingSid) else {
+            throw NotYet("no answer is stored yet for recording \(recordingSid)")
+        }
+        let request = FeedbackRequest(
+            role: context.session.role, question: context.answer.question.text, transcript: transcript,
+            metrics: analysis)
+        let feedback: ModelFeedback
+        do {
+            feedback = try await withDeadline(seconds: providers.questionDeadlineSeconds) {
+                try await coach.feedback(for: request)
+            }
+        } catch {
+            try Task.checkCancellation()
+            logger.warning(
+                "model feedback failed; the deterministic analysis stands",
+                metadata: ["recording": "\(recordingSid)", "error": "\(error)"])
+            return
+        }
+        try Task.checkCancellation()
+        try await store.saveModelFeedback(feedback, recordingSid: recordingSid, transcript: transcript)
+        try await prepareDebrief(recordingSid: recordingSid)
+    }
+}
+
+/// Work that needs something another webhook has not stored yet: the job is retried shortly.
+struct NotYet: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -7,53 +7,45 @@ import Logging
 /// result. A webhook speaks the worded text only if it was made from the template it would speak now;
 /// otherwise the template, so nothing ever waits and nothing stale is said.
 struct SpokenDrafts: Sendable {
-    enum Kind: String { case debrief, progress }
+    enum Kind: String, Sendable { case debrief, progress }
 
     let store: SQLStore
     let writer: (any SummaryWriter)?
     let voice: VoiceOver
-    let background: BackgroundTasks
+    let queue: JobQueue
     let deadlineSeconds: Double
     let logger: Logger
 
-    /// Like `prepare(_:owner:template:)`, but the template itself is computed in the background too
-    /// (it needs database reads a webhook should not wait for). Nil: nothing to prepare.
-    func prepare(_ kind: Kind, owner: String, template: @escaping @Sendable () async throws -> String?) async {
-        guard writer != nil || voice.synthesizer != nil else { return }  // nothing to word or voice
-        let logger = self.logger
-        await background.start("template-\(kind.rawValue)-\(owner)") {
-            do {
-                if let text = try await template() { await prepare(kind, owner: owner, template: text) }
-            } catch {
-                logger.warning("could not build the \(kind.rawValue) text", metadata: ["error": "\(error)"])
-            }
-        }
-    }
+    var isActive: Bool { writer != nil || voice.synthesizer != nil }
 
-    /// Starts wording (and voicing) `template` for `owner`; with no model, only voices the template.
+    /// Queues wording (and voicing) `template` for `owner`; with no model, only its voicing.
     func prepare(_ kind: Kind, owner: String, template: String) async {
-        guard let writer else {
+        guard writer != nil else {
             await voice.prepare([template])
             return
         }
-        let store = self.store
-        let voice = self.voice
-        let deadline = deadlineSeconds
-        let logger = self.logger
-        await background.start("draft-\(kind.rawValue)-\(owner)-\(template.hashValue)") {
-            do {
-                let instructions = kind == .debrief ? SummaryInstructions.debrief : SummaryInstructions.progress
-                let worded = try await withDeadline(seconds: deadline) {
-                    try await writer.summary(instructions: instructions, facts: [template])
-                }
-                try await store.saveDraft(kind: kind.rawValue, owner: owner, template: template, worded: worded)
-                await voice.prepare([worded])
-            } catch {
-                logger.warning(
-                    "model wording failed; the template is spoken",
-                    metadata: ["kind": "\(kind.rawValue)", "error": "\(error)"])
-                await voice.prepare([template])
+        await queue.enqueue(.draft(kind: kind.rawValue, owner: owner, template: template))
+    }
+
+    /// The job: the model words the template within the deadline, and the result is voiced; on
+    /// failure the template itself is voiced.
+    func word(_ kind: Kind, owner: String, template: String) async throws {
+        guard let writer else { return await voice.prepare([template]) }
+        do {
+            let instructions = kind == .debrief ? SummaryInstructions.debrief : SummaryInstructions.progress
+            let worded = try await withDeadline(seconds: deadlineSeconds) {
+                try await writer.summary(instructions: instructions, facts: [template])
             }
+            try Task.checkCancellation()
+            try await store.saveDraft(kind: kind.rawValue, owner: owner, template: template, worded: worded)
+            await voice.prepare([worded])
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            logger.warning(
+                "model wording failed; the template is spoken",
+                metadata: ["kind": "\(kind.rawValue)", "error": "\(error)"])
+            await voice.prepare([template])
         }
     }
 

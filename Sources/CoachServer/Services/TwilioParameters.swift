@@ -6,8 +6,12 @@ public struct TwilioParameters: Sendable {
     /// Our own query parameters on the action URL (`q`, `attempt`, `resume`), kept apart from Twilio's.
     public let query: [String: String]
 
+    /// NUL characters are dropped from values: they mean nothing in a call and PostgreSQL refuses
+    /// them in text, which would lose the whole callback.
     public init(pairs: [(String, String)], query: [String: String] = [:]) {
-        self.pairs = pairs
+        self.pairs = pairs.map {
+            ($0.0, $0.1.contains("\u{0}") ? $0.1.replacingOccurrences(of: "\u{0}", with: "") : $0.1)
+        }
         self.query = query
     }
 

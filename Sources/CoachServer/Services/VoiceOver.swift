@@ -11,16 +11,16 @@ public actor VoiceOver {
     let library: AudioLibrary
     let links: Links
     let deadlineSeconds: Double
-    let background: BackgroundTasks
+    let queue: JobQueue
     let logger: Logger
     /// Keys known to be stored: saves a database lookup per utterance on the webhook path.
     private var known: Set<String> = []
 
     init(
         synthesizer: (any SpeechSynthesizer)?, store: SQLStore, links: Links, deadlineSeconds: Double,
-        background: BackgroundTasks, logger: Logger
+        queue: JobQueue, logger: Logger
     ) {
-        self.background = background
+        self.queue = queue
         self.synthesizer = synthesizer
         self.library = AudioLibrary(store: store)
         self.links = links
@@ -66,16 +66,19 @@ public actor VoiceOver {
         }
     }
 
-    /// Synthesises texts the caller is about to hear (a debrief draft, their progress, their role
-    /// spoken back), in the background, so the webhook that speaks them finds the audio stored.
+    /// Queues synthesis of texts the caller is about to hear (a debrief draft, their progress, their
+    /// role spoken back), so the webhook that speaks them finds the audio stored.
     nonisolated func prepare(_ texts: [String]) async {
-        guard let synthesizer else { return }
+        guard synthesizer != nil else { return }
         for text in texts where !text.isEmpty {
-            let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
-            await background.start("voice-\(key)") {
-                if let key = await self.synthesize(text, with: synthesizer) { await self.remember(key) }
-            }
+            await queue.enqueue(.voice(text: text))
         }
+    }
+
+    /// The job: synthesise `text` into the library. A provider failure is logged; Twilio's voice reads it.
+    func synthesizeNow(_ text: String) async {
+        guard let synthesizer else { return }
+        if let key = await synthesize(text, with: synthesizer) { remember(key) }
     }
 
     private func remember(_ key: String) {

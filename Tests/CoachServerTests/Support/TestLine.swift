@@ -29,12 +29,14 @@ struct TestLine {
         return settings
     }
 
+    /// `databaseURL` (e.g. a PostgreSQL test database shared by several lines) wins over `databasePath`.
     static func start(
-        settings: Settings = TestLine.settings(), providers: Providers? = nil, databasePath: String? = nil
+        settings: Settings = TestLine.settings(), providers: Providers? = nil, databasePath: String? = nil,
+        databaseURL: String? = nil
     ) async throws -> TestLine {
         let path = databasePath ?? temporaryDatabase()
         var settings = settings
-        settings.databaseURL = "sqlite://" + path
+        settings.databaseURL = databaseURL ?? "sqlite://" + path
         let store = try await CoachLineServer.openStore(settings: settings, logger: quiet)
         let server = try CoachLineServer(settings: settings, store: store, providers: providers, logger: quiet)
         let running = try await server.start(port: 0)

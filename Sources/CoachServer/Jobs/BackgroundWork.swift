@@ -1,0 +1,57 @@
+import CoachStore
+import Crypto
+import Foundation
+
+/// Every kind of background work, as stored in the `jobs` table: what to do, in JSON, and the
+/// idempotency key that makes the same work asked for twice (a retried webhook) run once.
+enum BackgroundWork: Codable, Sendable, Equatable {
+    /// Write and voice question `number` of the call for the role it has now.
+    case question(callSid: String, number: Int, roleKey: String)
+    /// Download the recording and transcribe it with the configured provider.
+    case transcribe(recordingSid: String, recordingURL: String, callSid: String)
+    /// Ask the model for feedback on this transcript of the recording.
+    case feedback(recordingSid: String, transcript: String)
+    /// Synthesise `text` into the audio library.
+    case voice(text: String)
+    /// Have the model word a debrief or progress template, then voice it.
+    case draft(kind: String, owner: String, template: String)
+    /// Build a returning caller's progress template from their history, then draft it (once per call).
+    case progress(phone: String, callSid: String)
+
+    var kind: String {
+        switch self {
+        case .question: "question"
+        case .transcribe: "transcribe"
+        case .feedback: "feedback"
+        case .voice: "voice"
+        case .draft: "draft"
+        case .progress: "progress"
+        }
+    }
+
+    /// Stable across processes and restarts (a content hash, never Swift's per-process `hashValue`).
+    var key: String {
+        switch self {
+        case .question(let callSid, let number, let roleKey): "question:\(callSid):\(number):\(roleKey)"
+        case .transcribe(let recordingSid, _, _): "transcribe:\(recordingSid)"
+        case .feedback(let recordingSid, let transcript): "feedback:\(recordingSid):\(Self.digest(transcript))"
+        case .voice(let text): "voice:\(Self.digest(text))"
+        case .draft(let kind, let owner, let template): "draft:\(kind):\(owner):\(Self.digest(template))"
+        case .progress(let phone, let callSid): "progress:\(phone):\(callSid)"
+        }
+    }
+
+    var payload: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    init(payload: String) throws {
+        self = try JSONDecoder().decode(Self.self, from: Data(payload.utf8))
+    }
+
+    static func digest(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+}

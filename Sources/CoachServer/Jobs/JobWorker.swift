@@ -1,0 +1,174 @@
+import CoachStore
+import Foundation
+import Logging
+
+/// Does one piece of background work. Provider failures are handled inside (each has its fallback)
+/// and return normally; a thrown error means the work itself could not be done (the database was
+/// unreachable, say) and is retried.
+protocol WorkPerformer: Sendable {
+    func perform(_ work: BackgroundWork) async throws
+}
+
+/// Runs jobs from the durable queue: claims what is due, up to `concurrency` at a time, under a lease;
+/// retries failures with exponential backoff; dead-letters what keeps failing. Any number of workers,
+/// on any number of instances, share one queue.
+actor JobWorker {
+    struct Options: Sendable {
+        var concurrency = 8
+        var leaseSeconds = 60.0
+        /// The longest an idle worker sleeps before looking again (a missed NOTIFY costs this).
+        var pollSeconds = 1.0
+        /// How long a graceful stop lets running jobs finish before handing them back.
+        var drainSeconds = 5.0
+    }
+
+    nonisolated let id: String
+    let store: SQLStore
+    let performer: any WorkPerformer
+    let signals: Signals
+    let options: Options
+    let logger: Logger
+    private var loop: Task<Void, Never>?
+    private var inFlight: [String: Task<Void, Never>] = [:]
+    private var lastMaintenance = Date.distantPast
+    /// Jobs handed back unfinished by `stop()`, over this worker's life.
+    private(set) var handedBack = 0
+
+    init(store: SQLStore, performer: any WorkPerformer, signals: Signals, options: Options, logger: Logger) {
+        self.id =
+            "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-"
+            + UUID().uuidString.prefix(8).lowercased()
+        self.store = store
+        self.performer = performer
+        self.signals = signals
+        self.options = options
+        self.logger = logger
+    }
+
+    func start() {
+        guard loop == nil, options.concurrency > 0 else { return }
+        loop = Task { await self.run() }
+    }
+
+    /// Stops claiming, lets running jobs finish for up to `drainSeconds`, then cancels the rest and
+    /// hands them back to the queue so another worker takes them at once.
+    func stop() async {
+        loop?.cancel()
+        loop = nil
+        let deadline = Date().addingTimeInterval(options.drainSeconds)
+        while !inFlight.isEmpty, Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let abandoned = Array(inFlight.keys)
+        for task in inFlight.values { task.cancel() }
+        inFlight = [:]
+        for id in abandoned where (try? await store.releaseJob(id: id, worker: self.id)) == true {
+            handedBack += 1
+        }
+        if !abandoned.isEmpty {
+            logger.notice("handed unfinished jobs back to the queue", metadata: ["jobs": "\(abandoned)"])
+        }
+    }
+
+    /// How many jobs this worker is running now.
+    var running: Int { inFlight.count }
+
+    private func run() async {
+        logger.debug("job worker started", metadata: ["worker": "\(id)", "concurrency": "\(options.concurrency)"])
+        while !Task.isCancelled {
+            await maintain()
+            let free = options.concurrency - inFlight.count
+            var claimed: [JobRecord] = []
+            if free > 0 {
+                do {
+                    claimed = try await store.claimJobs(worker: id, limit: free, leaseSeconds: options.leaseSeconds)
+                } catch {
+                    logger.error("could not claim jobs", metadata: ["error": "\(error)"])
+                }
+            }
+            for job in claimed where inFlight[job.id] == nil {
+                inFlight[job.id] = Task { await self.execute(job) }
+            }
+            // Nothing due, or every slot busy: sleep until new work or a free slot wakes us (or the poll
+            // interval passes). A partial batch took everything due: look again at once.
+            if claimed.isEmpty || claimed.count == free {
+                await signals.wait(for: Signals.jobs, upTo: options.pollSeconds)
+            }
+        }
+    }
+
+    private func execute(_ job: JobRecord) async {
+        let started = ContinuousClock.now
+        do {
+            let work = try BackgroundWork(payload: job.payload)
+            try await performer.perform(work)
+            try Task.checkCancellation()
+            try await store.completeJob(id: job.id, worker: id)
+            logger.debug(
+                "job done",
+                metadata: ["job": "\(job.id)", "ms": "\((ContinuousClock.now - started).milliseconds)"])
+        } catch is CancellationError {
+            // Stopping: `stop()` hands the job back.
+        } catch {
+            await fail(job, error: error)
+        }
+        finished(job.id)
+    }
+
+    private func fail(_ job: JobRecord, error: any Error) async {
+        let retryAt = Date().addingTimeInterval(Self.backoff(attempt: job.attempts))
+        do {
+            let state = try await store.failJob(id: job.id, worker: id, error: "\(error)", retryAt: retryAt)
+            if state == .dead {
+                logger.error(
+                    "job dead-lettered",
+                    metadata: ["job": "\(job.id)", "attempts": "\(job.attempts)", "error": "\(error)"])
+            } else {
+                logger.warning(
+                    "job failed; will retry",
+                    metadata: ["job": "\(job.id)", "attempt": "\(job.attempts)", "error": "\(error)"])
+            }
+        } catch {
+            logger.error("could not record a job failure", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        }
+    }
+
+    private func finished(_ id: String) {
+        inFlight[id] = nil
+        Task { await signals.signal(Signals.jobs) }  // a slot is free
+    }
+
+    /// 1 s, 2 s, 4 s ... at most a minute.
+    static func backoff(attempt: Int) -> Double {
+        min(60, pow(2, Double(max(0, attempt - 1))))
+    }
+
+    /// Every few seconds: dead-letter jobs whose worker died on their last attempt. Hourly: prune
+    /// done jobs after a day and dead ones after a week.
+    private func maintain() async {
+        let now = Date()
+        guard now.timeIntervalSince(lastMaintenance) >= 5 else { return }
+        let hourly = Int(now.timeIntervalSince1970 / 3600) != Int(lastMaintenance.timeIntervalSince1970 / 3600)
+        lastMaintenance = now
+        do {
+            for job in try await store.deadLetterExpiredJobs() {
+                logger.error(
+                    "job dead-lettered",
+                    metadata: ["job": "\(job.id)", "attempts": "\(job.attempts)", "error": "\(job.lastError ?? "")"])
+            }
+            if hourly {
+                try await store.pruneJobs(
+                    doneBefore: now.addingTimeInterval(-86_400), deadBefore: now.addingTimeInterval(-7 * 86_400))
+            }
+        } catch {
+            logger.warning("job maintenance failed", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,202 @@
+import CoachStore
+import Foundation
+import Testing
+
+/// The durable job queue's semantics, the same on both engines.
+@Suite struct JobQueueTests {
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func job(_ key: String, runAt: Date? = nil, maxAttempts: Int = 3) -> NewJob {
+        NewJob(key: key, kind: "test", payload: #"{"key":"\#(key)"}"#, maxAttempts: maxAttempts, runAt: runAt)
+    }
+
+    @Test(arguments: StoreEngine.available)
+    func theSameKeyIsQueuedOnce(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            #expect(try await store.enqueue(Self.job("a"), now: Self.start))
+            #expect(try await !store.enqueue(Self.job("a"), now: Self.start.addingTimeInterval(1)))
+            #expect(try await store.jobCounts()[.queued] == 1)
+            // Done, and asked for again within the window: still once. Long after: queued afresh.
+            let claimed = try await store.claimJobs(worker: "w1", limit: 5, leaseSeconds: 30, now: Self.start)
+            #expect(claimed.map(\.id) == ["a"])
+            #expect(try await store.completeJob(id: "a", worker: "w1", now: Self.start))
+            #expect(try await !store.enqueue(Self.job("a"), now: Self.start.addingTimeInterval(60)))
+            #expect(try await store.job(id: "a")?.state == .done)
+            #expect(try await store.enqueue(Self.job("a"), now: Self.start.addingTimeInterval(601)))
+            let again = try #require(try await store.job(id: "a"))
+            #expect(again.state == .queued && again.attempts == 0 && again.worker == nil)
+        }
+    }
+
+    @Test(arguments: StoreEngine.available)
+    func claimsTakeDueJobsInOrderUnderALease(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            try await store.enqueue(Self.job("later", runAt: Self.start.addingTimeInterval(10)), now: Self.start)
+            try await store.enqueue(Self.job("second", runAt: Self.start.addingTimeInterval(-1)), now: Self.start)
+            try await store.enqueue(Self.job("first", runAt: Self.start.addingTimeInterval(-2)), now: Self.start)
+            let one = try await store.claimJobs(worker: "w1", limit: 1, leaseSeconds: 30, now: Self.start)
+            #expect(one.map(\.id) == ["first"])
+            let claimed = try #require(one.first)
+            #expect(claimed.state == .running && claimed.attempts == 1 && claimed.worker == "w1")
+            #expect(claimed.leaseUntil == Self.start.addingTimeInterval(30))
+            #expect(claimed.payload == #"{"key":"first"}"#)
+            let rest = try await store.claimJobs(worker: "w2", limit: 5, leaseSeconds: 30, now: Self.start)
+            #expect(rest.map(\.id) == ["second"], "not the one held by w1, not the one not yet due")
+            let due = try await store.claimJobs(
+                worker: "w2", limit: 5, leaseSeconds: 30, now: Self.start.addingTimeInterval(10))
+            #expect(due.map(\.id) == ["later"])
+            #expect(try await store.claimJobs(worker: "w3", limit: 0, leaseSeconds: 30, now: Self.start).isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreEngine.available)
+    func anExpiredLeaseIsTakenOverAndTheOldWorkerCannotFinish(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            try await store.enqueue(Self.job("j"), now: Self.start)
+            _ = try await store.claimJobs(worker: "dies", limit: 1, leaseSeconds: 30, now: Self.start)
+            #expect(
+                try await store.claimJobs(
+                    worker: "w2", limit: 1, leaseSeconds: 30, now: Self.start.addingTimeInterval(29)
+                ).isEmpty)
+            let taken = try await store.claimJobs(
+                worker: "w2", limit: 1, leaseSeconds: 30, now: Self.start.addingTimeInterval(31))
+            #expect(taken.map(\.attempts) == [2])
+            #expect(try await !store.completeJob(id: "j", worker: "dies"))
+            #expect(try await store.failJob(id: "j", worker: "dies", error: "late", retryAt: Self.start) == nil)
+            #expect(try await store.completeJob(id: "j", worker: "w2"))
+            #expect(try await store.job(id: "j")?.state == .done)
+        }
+    }
+
+    @Test(arguments: StoreEngine.available)
+    func aReleasedJobIsQueuedAgainWithoutCountingTheAttempt(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            try await store.enqueue(Self.job("r"), now: Self.start)
+            _ = try await store.claimJobs(worker: "stopping", limit: 1, leaseSeconds: 30, now: Self.start)
+            #expect(try await !store.releaseJob(id: "r", worker: "someone-else"))
+            #expect(try await store.releaseJob(id: "r", worker: "stopping", now: Self.start))
+            let taken = try await store.claimJobs(worker: "w2", limit: 1, leaseSeconds: 30, now: Self.start)
+            #expect(taken.map(\.attempts) == [1])
+        }
+    }
+
+    @Test(arguments: StoreEngine.available)
+    func failuresRetryAtTheirTimeThenDie(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            try await store.enqueue(Self.job("f", maxAttempts: 2), now: Self.start)
+            _ = try await store.claimJobs(worker: "w", limit: 1, leaseSeconds: 30, now: Self.start)
+            let retryAt = Self.start.addingTimeInterval(5)
+            #expect(try await store.failJob(id: "f", worker: "w", error: "boom 1", retryAt: retryAt) == .queued)
+            #expect(try await store.claimJobs(worker: "w", limit: 1, leaseSeconds: 30, now: Self.start).isEmpty)
+            let second = try await store.claimJobs(worker: "w", limit: 1, leaseSeconds: 30, now: retryAt)
+            #expect(second.map(\.attempts) == [2])
+            #expect(try await store.failJob(id: "f", worker: "w", error: "boom 2", retryAt: retryAt) == .dead)
+            let dead = try #require(try await store.job(id: "f"))
+            #expect(dead.state == .dead && dead.lastError == "boom 2" && dead.attempts == 2)
+            #expect(try await store.jobs(state: .dead).map(\.id) == ["f"])
+            #expect(
+                try await store.claimJobs(worker: "w", limit: 1, leaseSeconds: 30, now: retryAt.addingTimeInterval(60))
+                    .isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreEngine.available)
+    func aWorkerDyingOnTheLastAttemptLeavesADeadLetter(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            try await store.enqueue(Self.job("d", maxAttempts: 1), now: Self.start)
+            try await store.enqueue(Self.job("alive"), now: Self.start)
+            _ = try await store.claimJobs(worker: "dies", limit: 2, leaseSeconds: 30, now: Self.start)
+            #expect(try await store.deadLetterExpiredJobs(now: Self.start.addingTimeInterval(10)).isEmpty)
+            let later = Self.start.addingTimeInterval(31)
+            let dead = try await store.deadLetterExpiredJobs(now: later)
+            #expect(dead.map(\.id) == ["d"])
+            #expect(dead.first?.lastError == "lease expired on the last attempt")
+            // The other one had attempts left: it is taken over, not killed.
+            #expect(
+                try await store.claimJobs(worker: "w2", limit: 5, leaseSeconds: 30, now: later).map(\.id) == ["alive"])
+            let counts = try await store.jobCounts()
+            #expect(counts == [.queued: 0, .running: 1, .done: 0, .dead: 1])
+        }
+    }
+
+    @Test(arguments: StoreEngine.available)
+    func pruningKeepsRecentAndUnfinishedJobs(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            for key in ["old-done", "new-done", "old-dead", "queued"] {
+                try await store.enqueue(Self.job(key, maxAttempts: 1), now: Self.start)
+            }
+            _ = try await store.claimJobs(worker: "w", limit: 3, leaseSeconds: 30, now: Self.start)
+            try await store.completeJob(id: "old-done", worker: "w", now: Self.start)
+            try await store.completeJob(id: "new-done", worker: "w", now: Self.start.addingTimeInterval(100))
+            try await store.failJob(id: "old-dead", worker: "w", error: "x", retryAt: Self.start, now: Self.start)
+            let pruned = try await store.pruneJobs(
+                doneBefore: Self.start.addingTimeInterval(50), deadBefore: Self.start.addingTimeInterval(50))
+            #expect(pruned == 2)
+            #expect(try await store.job(id: "new-done") != nil)
+            #expect(try await store.job(id: "queued")?.state == .queued)
+            #expect(try await store.job(id: "old-done") == nil)
+        }
+    }
+
+    /// Workers racing on PostgreSQL (separate connections): every job is claimed exactly once.
+    @Test(.enabled(if: StoreEngine.postgresURL != nil, "needs PostgreSQL"))
+    func concurrentWorkersNeverShareAJob() async throws {
+        try await StoreEngine.postgres.withStore(poolSize: 8) { store in
+            for index in 0..<60 { try await store.enqueue(Self.job("job-\(index)"), now: Self.start) }
+            let claims = try await withThrowingTaskGroup(of: [String].self) { group in
+                for worker in 0..<6 {
+                    group.addTask {
+                        var mine: [String] = []
+                        while true {
+                            let batch = try await store.claimJobs(
+                                worker: "w\(worker)", limit: 3, leaseSeconds: 30, now: Self.start)
+                            if batch.isEmpty { return mine }
+                            mine += batch.map(\.id)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
+            }
+            #expect(claims.count == 60)
+            #expect(Set(claims).count == 60)
+        }
+    }
+}
+
+/// NOTIFY from one process reaches LISTEN in another (two stores, two pools), which is how a worker or a
+/// waiting webhook on one instance learns of a job or a question from another.
+@Suite struct NotificationTests {
+    @Test(.enabled(if: StoreEngine.postgresURL != nil, "needs PostgreSQL"))
+    func notifyReachesAListenerOnAnotherConnection() async throws {
+        let database = try await TestDatabase.create(StoreEngine.postgres)
+        let listening = try await SQLStore.open(database.url, poolSize: 1, logger: StoreEngine.quiet)
+        let sending = try await SQLStore.open(database.url, poolSize: 1, logger: StoreEngine.quiet)
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
+        let (received, receivedContinuation) = AsyncStream.makeStream(of: String.self)
+        let listener = Task {
+            await listening.listen(
+                channel: "coachline_test", logger: StoreEngine.quiet, ready: { readyContinuation.yield() }
+            ) { payload in receivedContinuation.yield(payload) }
+        }
+        var readyIterator = ready.makeAsyncIterator()
+        _ = await readyIterator.next()
+        try await sending.notify(channel: "coachline_test", payload: "ready:CA1:3")
+        try await sending.notify(channel: "other_channel", payload: "not for us")
+        try await sending.notify(channel: "coachline_test", payload: "jobs")
+        var iterator = received.makeAsyncIterator()
+        #expect(await iterator.next() == "ready:CA1:3")
+        #expect(await iterator.next() == "jobs")
+        listener.cancel()
+        await listener.value
+        try await listening.shutdown()
+        try await sending.shutdown()
+        try await database.drop()
+    }
+
+    @Test func sqliteNeedsNoListener() async throws {
+        try await StoreEngine.sqlite.withStore { store in
+            try await store.notify(channel: "coachline", payload: "jobs")  // a no-op, not an error
+            await store.listen(channel: "coachline", logger: StoreEngine.quiet) { _ in }  // returns at once
+        }
+    }
+}
