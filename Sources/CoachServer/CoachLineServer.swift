@@ -22,6 +22,7 @@ public struct CoachLineServer: Sendable {
     let recordings: RecordingIntake
     let preparer: QuestionPreparer
     let worker: JobWorker
+    let metrics: LineMetrics
 
     public init(settings: Settings, store: SQLStore, providers: Providers? = nil, logger: Logger) throws {
         let bank = try QuestionBank.builtIn()
@@ -49,6 +50,8 @@ public struct CoachLineServer: Sendable {
         preparer = QuestionPreparer(
             store: store, providers: providers, bank: BankQuestionSource(planner: InterviewPlanner(bank: bank)),
             questionsPerInterview: settings.questionsPerInterview, queue: queue, logger: logger)
+        let metrics = LineMetrics(store: store)
+        self.metrics = metrics
         worker = JobWorker(
             store: store,
             performer: LineWork(store: store, preparer: preparer, recordings: recordings, voice: voice, drafts: drafts),
@@ -56,7 +59,7 @@ public struct CoachLineServer: Sendable {
             options: .init(
                 concurrency: settings.jobConcurrency, leaseSeconds: settings.jobLeaseSeconds,
                 drainSeconds: settings.jobDrainSeconds),
-            logger: logger)
+            metrics: metrics, logger: logger)
     }
 
     /// Synthesises the prompts every call uses (a no-op with Twilio's own voice).
@@ -82,7 +85,7 @@ public struct CoachLineServer: Sendable {
             authToken: settings.twilioAuthToken, publicBaseURL: settings.publicBaseURL,
             renderer: TwiMLRenderer(voice: settings.twilioVoice), flow: flow, voice: voice, logger: logger)
         let router = Router(context: BasicRequestContext.self)
-        Routes(gate: gate, calls: calls, store: store).register(on: router)
+        Routes(gate: gate, calls: calls, store: store, metrics: metrics).register(on: router)
         return router
     }
 

@@ -9,6 +9,7 @@ struct Routes {
     let gate: WebhookGate
     let calls: CallService
     let store: SQLStore
+    let metrics: LineMetrics
 
     func register(on router: Router<BasicRequestContext>) {
         let calls = self.calls
@@ -38,6 +39,12 @@ struct Routes {
         }
         router.get("/health") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ok\n")))
+        }
+        let metrics = self.metrics
+        router.get("/metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: .init(string: await metrics.scrape())))
         }
         router.get("/ready") { _, _ in
             do {

@@ -27,6 +27,7 @@ actor JobWorker {
     let performer: any WorkPerformer
     let signals: Signals
     let options: Options
+    let metrics: LineMetrics
     let logger: Logger
     private var loop: Task<Void, Never>?
     private var inFlight: [String: Task<Void, Never>] = [:]
@@ -34,7 +35,10 @@ actor JobWorker {
     /// Jobs handed back unfinished by `stop()`, over this worker's life.
     private(set) var handedBack = 0
 
-    init(store: SQLStore, performer: any WorkPerformer, signals: Signals, options: Options, logger: Logger) {
+    init(
+        store: SQLStore, performer: any WorkPerformer, signals: Signals, options: Options, metrics: LineMetrics,
+        logger: Logger
+    ) {
         self.id =
             "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-"
             + UUID().uuidString.prefix(8).lowercased()
@@ -42,6 +46,7 @@ actor JobWorker {
         self.performer = performer
         self.signals = signals
         self.options = options
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -104,6 +109,7 @@ actor JobWorker {
             try await performer.perform(work)
             try Task.checkCancellation()
             try await store.completeJob(id: job.id, worker: id)
+            metrics.jobFinished(kind: job.kind, outcome: "done")
             logger.debug(
                 "job done",
                 metadata: ["job": "\(job.id)", "ms": "\((ContinuousClock.now - started).milliseconds)"])
@@ -119,6 +125,7 @@ actor JobWorker {
         let retryAt = Date().addingTimeInterval(Self.backoff(attempt: job.attempts))
         do {
             let state = try await store.failJob(id: job.id, worker: id, error: "\(error)", retryAt: retryAt)
+            metrics.jobFinished(kind: job.kind, outcome: state == .dead ? "dead" : "retry")
             if state == .dead {
                 logger.error(
                     "job dead-lettered",
@@ -152,6 +159,7 @@ actor JobWorker {
         lastMaintenance = now
         do {
             for job in try await store.deadLetterExpiredJobs() {
+                metrics.jobFinished(kind: job.kind, outcome: "dead")
                 logger.error(
                     "job dead-lettered",
                     metadata: ["job": "\(job.id)", "attempts": "\(job.attempts)", "error": "\(job.lastError ?? "")"])
