@@ -75,13 +75,17 @@ struct RecordingIntake: Sendable {
     }
 
     /// The job: the model's feedback on `transcript`, stored only while it is still the recording's.
-    /// Before the Record action has stored the answer there is no question to judge against: that is
-    /// thrown, so the job is retried shortly.
+    /// What it needs and may not find yet is thrown, so the job is retried shortly: the answer (before
+    /// the Record action has stored it there is no question to judge against) and the analysis (a
+    /// provider transcript with word timings clears it for a moment, to be measured again).
     func feedbackNow(recordingSid: String, transcript: String) async throws {
         guard let coach = providers.coach,
             let record = try await store.recording(sid: recordingSid), record.transcript == transcript,
-            let analysis = record.analysis, record.modelFeedback == nil
+            record.modelFeedback == nil
         else { return }
+        guard let analysis = record.analysis else {
+            throw NotYet("recording \(recordingSid) has no analysis yet")
+        }
         guard let context = try await store.answerContext(recordingSid: recordingSid) else {
             throw NotYet("no answer is stored yet for recording \(recordingSid)")
         }

@@ -1,0 +1,64 @@
+import CoachCore
+import CoachFakes
+import CoachStore
+import Foundation
+import Testing
+
+@testable import CoachServer
+
+/// The jobs' own rules: what a job does when what it needs is not stored yet.
+@Suite struct BackgroundWorkTests {
+    /// A provider transcript with word timings clears the analysis for a moment (pace is measured
+    /// again). A feedback job running in that moment must come back later, not finish empty-handed:
+    /// its key is taken, so nothing would ask for that feedback again.
+    @Test func feedbackWaitsForTheAnalysisInsteadOfGivingUp() async throws {
+        let fakes = try await FakeServers.start(control: FakeControl(), logger: TestLine.quiet)
+        let settings = try Settings.load(environment: [
+            "OPENAI_API_KEY": "sk-fake", "OPENAI_BASE_URL": fakes.openAIBaseURL, "HOST": "127.0.0.1",
+        ])
+        let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
+        try await store.migrate()
+        let server = try CoachLineServer(settings: settings, store: store, logger: TestLine.quiet)
+        let text = "Last year I rebuilt our release process and we shipped two weeks early."
+        _ = try await store.beginCall(callSid: "CA1", caller: .known("+14155550123"))
+        let session = try await store.openSession(
+            callSid: "CA1", caller: .known("+14155550123"), role: .general, total: 5)
+        try await store.saveAnswer(
+            AnswerRecord(
+                callSid: "CA1", number: 1, sessionID: session.id,
+                question: Question(
+                    id: "q1", text: "Tell me about a delivery.", competency: .problemSolving, origin: .bank),
+                recordingSid: "RE1", recordingURL: nil, durationSeconds: 30, ending: .finishKey))
+        try await store.updateRecording(.init(recordingSid: "RE1", durationSeconds: 30, transcript: text))
+
+        await #expect(throws: NotYet.self) {
+            try await server.recordings.feedbackNow(recordingSid: "RE1", transcript: text)
+        }
+        try await store.saveAnalysis(AnswerAnalyzer().analyze(transcript: text, seconds: 30), recordingSid: "RE1")
+        try await server.recordings.feedbackNow(recordingSid: "RE1", transcript: text)
+        #expect(try await store.recording(sid: "RE1")?.modelFeedback != nil)
+        // A transcript that is no longer the recording's is stale: nothing to do, nothing to retry.
+        try await server.recordings.feedbackNow(recordingSid: "RE1", transcript: "older words")
+        try await store.shutdown()
+        try await fakes.stop()
+    }
+
+    @Test func workSurvivesItsJSONAndKeysAreStable() throws {
+        let work: [BackgroundWork] = [
+            .question(callSid: "CA1", number: 2, roleKey: "nursing"),
+            .transcribe(recordingSid: "RE1", recordingURL: "https://api.twilio.com/x", callSid: "CA1"),
+            .feedback(recordingSid: "RE1", transcript: "words"), .voice(text: "Hello."),
+            .draft(kind: "debrief", owner: "S1", template: "You answered five."),
+            .progress(phone: "+14155550123", callSid: "CA1"),
+        ]
+        for item in work {
+            #expect(try BackgroundWork(payload: item.payload) == item)
+        }
+        #expect(Set(work.map(\.key)).count == work.count)
+        // Keys hash content with SHA-256, so every process (and every restart) agrees on them.
+        #expect(BackgroundWork.voice(text: "Hello.").key == "voice:2d8bd7d9bb5f85ba643f0110")
+        #expect(
+            BackgroundWork.feedback(recordingSid: "RE1", transcript: "a").key
+                != BackgroundWork.feedback(recordingSid: "RE1", transcript: "b").key)
+    }
+}
