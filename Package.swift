@@ -109,10 +109,10 @@ let package = Package(
         .testTarget(name: "CoachCoreTests", dependencies: ["CoachCore"]),
         .testTarget(name: "CoachAudioTests", dependencies: ["CoachAudio"]),
         .testTarget(name: "TwilioSupportTests", dependencies: ["TwilioSupport"]),
-        // Test helpers shared by the test targets: per-test databases on SQLite and PostgreSQL.
+        // Test helpers shared by the test targets: per-test databases on SQLite and PostgreSQL, fakes.
         .target(
             name: "CoachTestSupport",
-            dependencies: ["CoachStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CoachStore", "CoachFakes", .product(name: "Logging", package: "swift-log")],
             path: "Tests/CoachTestSupport"
         ),
         .testTarget(
@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "CoachProvidersTests",
             dependencies: [
-                "CoachProviders", "CoachCore", "CoachAudio", "CoachFakes",
+                "CoachProviders", "CoachCore", "CoachAudio", "CoachFakes", "CoachTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
@@ -132,7 +132,7 @@ let package = Package(
         .testTarget(
             name: "CoachFakesTests",
             dependencies: [
-                "CoachFakes", "CoachAudio",
+                "CoachFakes", "CoachAudio", "CoachTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CoachFakes
+import CoachTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -12,17 +13,9 @@ let testLogger: Logger = {
     return logger
 }()
 
-/// Starts a fresh control and server for one test and stops it afterwards, even when the test throws.
+/// Fresh fakes for one test (see `CoachTestSupport.withFakes`), logging to this target's logger.
 func withFakes(_ body: (RunningFakes, FakeControl) async throws -> Void) async throws {
-    let control = FakeControl()
-    let fakes = try await FakeServers.start(control: control, logger: testLogger)
-    do {
-        try await body(fakes, control)
-    } catch {
-        try? await fakes.stop()
-        throw error
-    }
-    try await fakes.stop()
+    try await CoachTestSupport.withFakes(logger: testLogger, body)
 }
 
 /// Shared for the whole test process, never shut down: one follows redirects (as media downloads must), one does not.

@@ -3,23 +3,16 @@
 import CoachAudio
 import CoachFakes
 import CoachProviders
+import CoachTestSupport
 import Foundation
 import Logging
 
 /// A logger that prints nothing: test output stays readable when many fakes run in parallel.
 let quietLogger = Logger(label: "coachline.providers.tests", factory: { _ in SwiftLogNoOpLogHandler() })
 
-/// Runs `body` against a fresh set of fakes on a loopback port of its own, then stops them.
+/// Fresh fakes for one test (see `CoachTestSupport.withFakes`), logging to this target's logger.
 func withFakes(_ body: (RunningFakes, FakeControl) async throws -> Void) async throws {
-    let control = FakeControl()
-    let fakes = try await FakeServers.start(control: control, logger: quietLogger)
-    do {
-        try await body(fakes, control)
-    } catch {
-        try? await fakes.stop()
-        throw error
-    }
-    try await fakes.stop()
+    try await CoachTestSupport.withFakes(logger: quietLogger, body)
 }
 
 /// A transport with a breaker that will not open during a test unless asked to.
