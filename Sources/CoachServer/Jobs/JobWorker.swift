@@ -58,8 +58,13 @@ actor JobWorker {
     /// Stops claiming, lets running jobs finish for up to `drainSeconds`, then cancels the rest and
     /// hands them back to the queue so another worker takes them at once.
     func stop() async {
-        loop?.cancel()
+        // Let the loop end first (woken if it sleeps), so nothing it is claiming right now starts after
+        // the hand-back below.
+        let loopTask = loop
         loop = nil
+        loopTask?.cancel()
+        await signals.signal(Signals.jobs)
+        await loopTask?.value
         let deadline = Date().addingTimeInterval(options.drainSeconds)
         while !inFlight.isEmpty, Date() < deadline {
             try? await Task.sleep(for: .milliseconds(20))
@@ -90,6 +95,10 @@ actor JobWorker {
                 } catch {
                     logger.error("could not claim jobs", metadata: ["error": "\(error)"])
                 }
+            }
+            if Task.isCancelled {  // stopping while the claim was under way: give those back untried
+                for job in claimed { _ = try? await store.releaseJob(id: job.id, worker: id) }
+                return
             }
             for job in claimed where inFlight[job.id] == nil {
                 inFlight[job.id] = Task { await self.execute(job) }
