@@ -99,14 +99,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "CoachBench",
+            dependencies: [
+                "TwilioSim", "CoachFakes",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "coachline",
             dependencies: [
-                "CoachCore", "CoachServer", "CoachStore", "TwilioSim", "CoachFakes", "CoachProviders",
+                "CoachCore", "CoachServer", "CoachStore", "TwilioSim", "CoachFakes", "CoachProviders", "CoachBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(name: "CoachCoreTests", dependencies: ["CoachCore"]),
+        .testTarget(
+            name: "CoachBenchTests",
+            dependencies: [
+                "CoachBench", "CoachServer", "CoachStore", "CoachFakes", "CoachTestSupport", "TwilioSim",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "CoachAudioTests", dependencies: ["CoachAudio"]),
         .testTarget(name: "TwilioSupportTests", dependencies: ["TwilioSupport"]),
         // Test helpers shared by the test targets: per-test databases on SQLite and PostgreSQL, fakes.

@@ -39,9 +39,11 @@ public struct CoachLineServer: Sendable {
                 answerSilenceSeconds: settings.answerSilenceSeconds),
             links: links)
         queue = JobQueue(store: store, signals: signals, maxAttempts: settings.jobMaxAttempts, logger: logger)
+        let metrics = LineMetrics(store: store, providers: providers)
+        self.metrics = metrics
         voice = VoiceOver(
             synthesizer: providers.speech, store: store, links: links,
-            deadlineSeconds: providers.speechDeadlineSeconds, queue: queue, logger: logger)
+            deadlineSeconds: providers.speechDeadlineSeconds, queue: queue, metrics: metrics, logger: logger)
         drafts = SpokenDrafts(
             store: store, writer: providers.summaries, voice: voice, queue: queue,
             deadlineSeconds: providers.questionDeadlineSeconds, logger: logger)
@@ -49,9 +51,8 @@ public struct CoachLineServer: Sendable {
             store: store, providers: providers, queue: queue, voice: voice, drafts: drafts, logger: logger)
         preparer = QuestionPreparer(
             store: store, providers: providers, bank: BankQuestionSource(planner: InterviewPlanner(bank: bank)),
-            questionsPerInterview: settings.questionsPerInterview, queue: queue, logger: logger)
-        let metrics = LineMetrics(store: store)
-        self.metrics = metrics
+            questionsPerInterview: settings.questionsPerInterview, queue: queue,
+            ahead: settings.questionTiming == .ahead, logger: logger)
         worker = JobWorker(
             store: store,
             performer: LineWork(store: store, preparer: preparer, recordings: recordings, voice: voice, drafts: drafts),
@@ -80,10 +81,11 @@ public struct CoachLineServer: Sendable {
     public func makeRouter() -> Router<BasicRequestContext> {
         let calls = CallService(
             store: store, flow: flow, bank: bank, preparer: preparer, recordings: recordings,
-            holdWaitSeconds: settings.holdWaitSeconds, logger: logger)
+            holdWaitSeconds: settings.holdWaitSeconds, metrics: metrics, logger: logger)
         let gate = WebhookGate(
             authToken: settings.twilioAuthToken, publicBaseURL: settings.publicBaseURL,
-            renderer: TwiMLRenderer(voice: settings.twilioVoice), flow: flow, voice: voice, logger: logger)
+            renderer: TwiMLRenderer(voice: settings.twilioVoice), flow: flow, voice: voice, metrics: metrics,
+            logger: logger)
         let router = Router(context: BasicRequestContext.self)
         Routes(gate: gate, calls: calls, store: store, metrics: metrics).register(on: router)
         return router

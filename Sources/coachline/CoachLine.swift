@@ -8,7 +8,9 @@ struct CoachLine: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coachline",
         abstract: "CoachLine: an interview-practice phone line for Twilio.",
-        subcommands: [Serve.self, Work.self, Call.self, Analyze.self, Migrate.self, Fakes.self, MeasureProviders.self],
+        subcommands: [
+            Serve.self, Work.self, Call.self, Bench.self, Analyze.self, Migrate.self, Fakes.self, MeasureProviders.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 

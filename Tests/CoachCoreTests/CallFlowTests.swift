@@ -57,6 +57,14 @@ import Testing
         #expect(document.verbs.last == .redirect(url: "https://coach.example.com/continue-interview?q=3&attempt=1"))
     }
 
+    /// The answer's arrival travels with the hold, so the instance that asks the question can time the wait.
+    @Test func holdCarriesWhenTheCallerStartedWaiting() {
+        let document = flow.hold(number: 2, attempt: 1, preface: [], heldSince: 1_764_000_000_123)
+        #expect(
+            document.verbs.last
+                == .redirect(url: "https://coach.example.com/continue-interview?q=2&attempt=1&since=1764000000123"))
+    }
+
     @Test func relativeLinksWithoutBaseURL() {
         #expect(Links(baseURL: nil).url(.response(question: 4)) == "/webhook/response?q=4")
         #expect(Links(baseURL: "").url(.audio(key: "ab")) == "/audio/ab.wav")

@@ -15,13 +15,14 @@ import Testing
         #expect(settings.logLevel == .info)
         #expect(settings.publicBaseURL == nil)
         #expect(settings.twilioAuthToken == nil)
+        #expect(settings.questionTiming == .ahead)
     }
 
     @Test(arguments: [
         ("PORT", "eighty"), ("PORT", "70000"), ("QUESTIONS_PER_INTERVIEW", "0"), ("QUESTIONS_PER_INTERVIEW", "11"),
         ("ANSWER_MAX_SECONDS", "5"), ("ANSWER_SILENCE_SECONDS", "30"), ("LOG_LEVEL", "loud"),
         ("PUBLIC_BASE_URL", "coach.example.com"), ("PUBLIC_BASE_URL", "https://x.example/?a=1"),
-        ("TWILIO_ACCOUNT_SID", "AC123"), ("HOLD_WAIT_SECONDS", "20"),
+        ("TWILIO_ACCOUNT_SID", "AC123"), ("HOLD_WAIT_SECONDS", "20"), ("QUESTION_TIMING", "later"),
     ])
     func invalidValuesNameTheSetting(name: String, value: String) {
         #expect {
@@ -35,7 +36,9 @@ import Testing
         let settings = try Settings.load(environment: [
             "PORT": "8080", "PUBLIC_BASE_URL": "https://coach.example.com/", "LOG_LEVEL": "DEBUG",
             "TWILIO_ACCOUNT_SID": "AC" + String(repeating: "a", count: 32), "QUESTIONS_PER_INTERVIEW": "3",
+            "QUESTION_TIMING": "Inline",
         ])
+        #expect(settings.questionTiming == .inline)
         #expect(settings.port == 8080)
         #expect(settings.publicBaseURL == "https://coach.example.com")
         #expect(settings.logLevel == .debug)

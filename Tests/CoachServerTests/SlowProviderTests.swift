@@ -83,6 +83,31 @@ struct SlowSynthesizer: SpeechSynthesizer {
         let session = try #require(try await line.store.session(callSid: report.callSid))
         #expect(session.status == .abandoned)
         #expect(try await line.store.preparedQuestion(callSid: report.callSid, number: 1)?.question.origin == .fallback)
+        // The holds after answers 1 and 2 are part of the caller's wait, measured across the redirect.
+        let metrics = try await Webhooks(baseURL: line.baseURL).get("/metrics").text
+        #expect(MetricsTests.value("coachline_caller_wait_seconds_count", in: metrics) == 2, "\(metrics)")
+        #expect((MetricsTests.value("coachline_caller_wait_seconds_sum", in: metrics) ?? 0) >= 2, "\(metrics)")
         try await line.stop()
+    }
+
+    /// QUESTION_TIMING=inline rebuilds the replaced design for benchmarks: nothing is prepared ahead,
+    /// so each Record action writes the next question itself and the caller waits through it.
+    @Test func inlineTimingWritesEachQuestionInsideTheWebhook() async throws {
+        let bank = BankQuestionSource(planner: InterviewPlanner(bank: try QuestionBank.builtIn()))
+        let providers = Providers(
+            questions: SlowQuestionSource(delay: .milliseconds(600), bank: bank), questionDeadlineSeconds: 10)
+        let line = try await TestLine.start(
+            settings: TestLine.settings { $0.questionTiming = .inline }, providers: providers)
+        let report = try await line.call(Moves.interview(answers: Array(Moves.answers.prefix(2))) + [.hangUp])
+        try await line.stop()
+
+        #expect(report.isClean, "\(report.violations)")
+        #expect(report.exchanges(to: "/continue-interview").isEmpty, "inline never holds")
+        let start = try #require(report.exchanges(to: "/webhook/menu").first)
+        #expect(start.endsWithRecord)
+        #expect(start.latency >= .milliseconds(600))
+        let first = try #require(report.exchanges(to: "/webhook/response").first)
+        #expect(first.endsWithRecord)
+        #expect(first.latency >= .milliseconds(600))
     }
 }

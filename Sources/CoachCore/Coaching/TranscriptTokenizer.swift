@@ -105,9 +105,11 @@ struct TranscriptTokenizer: Sendable {
                 tokens[tokens.count - 1].boundaryAfter = boundary
                 tokens[tokens.count - 1].questionAfter = gap.contains("?")
             }
-            let text = String(characters[position..<end]).lowercased()
-                .replacingOccurrences(of: "\u{2019}", with: "'")
-                .replacingOccurrences(of: "\u{2018}", with: "'")
+            var text = String(characters[position..<end]).lowercased()
+            // Foundation's replacing on every word was most of the analysis's CPU; few words need it.
+            if text.contains(where: Self.curlyApostrophes.contains) {
+                text = String(text.map { Self.curlyApostrophes.contains($0) ? "'" : $0 })
+            }
             tokens.append(
                 TranscriptToken(
                     text: text,
@@ -124,6 +126,7 @@ struct TranscriptTokenizer: Sendable {
         return TokenizedTranscript(text: transcript, tokens: tokens)
     }
 
+    private static let curlyApostrophes: Set<Character> = ["\u{2019}", "\u{2018}"]
     private static let apostrophes: Set<Character> = ["'", "\u{2019}", "\u{2018}", "\u{02BC}"]
     private static let hyphens: Set<Character> = ["-", "\u{2010}", "\u{2011}"]
     private static let currencies: Set<Character> = ["$", "\u{00A3}", "\u{20AC}"]

@@ -111,12 +111,12 @@ public struct CallFlow: Sendable {
     }
 
     /// The next question is not prepared yet: say so briefly and come back through the wait endpoint.
-    public func hold(number: Int, attempt: Int, preface: [Speech]) -> TwiMLDocument {
+    public func hold(number: Int, attempt: Int, preface: [Speech], heldSince: Int64? = nil) -> TwiMLDocument {
         let prompt = number == 1 ? SpokenCopy.holdFirst : SpokenCopy.hold
         return TwiMLDocument(
             preface.map(TwiMLVerb.speak) + [
                 .speak(.say(prompt)),
-                .redirect(url: links.url(.continueInterview(question: number, attempt: attempt))),
+                .redirect(url: links.url(.continueInterview(question: number, attempt: attempt, heldSince: heldSince))),
             ])
     }
 

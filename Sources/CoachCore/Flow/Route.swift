@@ -6,7 +6,9 @@ public enum Route: Sendable, Equatable {
     case role(attempt: Int)
     case startInterview
     case response(question: Int)
-    case continueInterview(question: Int, attempt: Int)
+    /// `heldSince`: when the caller's answer arrived (Unix milliseconds), so whichever instance
+    /// finally asks the question can measure how long the caller waited.
+    case continueInterview(question: Int, attempt: Int, heldSince: Int64? = nil)
     case transcription
     case recordingStatus
     case status
@@ -34,7 +36,8 @@ public enum Route: Sendable, Equatable {
         case .voice(let resume): resume ? [("resume", "1")] : []
         case .menu(let attempt), .role(let attempt): [("attempt", String(attempt))]
         case .response(let question): [("q", String(question))]
-        case .continueInterview(let question, let attempt): [("q", String(question)), ("attempt", String(attempt))]
+        case .continueInterview(let question, let attempt, let heldSince):
+            [("q", String(question)), ("attempt", String(attempt))] + (heldSince.map { [("since", String($0))] } ?? [])
         default: []
         }
     }

@@ -169,14 +169,18 @@ public final class ProviderHTTPClient: Sendable {
 extension HTTPClient {
     /// The client every provider uses unless told otherwise. It never follows redirects: a redirect could carry
     /// an API key to another host; the one place that needs redirects (recordings) follows them itself.
-    public static let providers = HTTPClient(
-        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-        configuration: HTTPClient.Configuration(
+    public static let providers: HTTPClient = {
+        var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(5)),
             decompression: .enabled(limit: .ratio(25))
         )
-    )
+        // The default (8 per host) would queue requests behind each other inside this process and
+        // count the queueing as provider latency. Jobs are bounded by JOB_CONCURRENCY anyway; only
+        // the inline benchmark design calls a provider from every webhook at once.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 }
 
 extension Duration {

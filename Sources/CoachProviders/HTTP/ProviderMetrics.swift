@@ -14,10 +14,16 @@ public struct ProviderMetricsSnapshot: Sendable, Equatable {
     /// Seconds spent in answered attempts (failed ones included), for an average latency.
     public var latencySecondsSum: Double
     public var latencyCount: Int
+    /// Answered attempts at or under each of `ProviderMetricsSnapshot.latencyBounds` (cumulative, as
+    /// a Prometheus histogram counts them).
+    public var latencyBuckets: [Int]
+
+    /// Histogram bucket upper bounds, in seconds: from a fast fake to a model at its deadline.
+    public static let latencyBounds: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 30]
 
     public init(
         provider: String, requests: Int = 0, successes: Int = 0, failures: [String: Int] = [:], retries: Int = 0,
-        latencySecondsSum: Double = 0, latencyCount: Int = 0
+        latencySecondsSum: Double = 0, latencyCount: Int = 0, latencyBuckets: [Int]? = nil
     ) {
         self.provider = provider
         self.requests = requests
@@ -26,6 +32,7 @@ public struct ProviderMetricsSnapshot: Sendable, Equatable {
         self.retries = retries
         self.latencySecondsSum = latencySecondsSum
         self.latencyCount = latencyCount
+        self.latencyBuckets = latencyBuckets ?? Array(repeating: 0, count: Self.latencyBounds.count)
     }
 
     public var failureCount: Int { failures.values.reduce(0, +) }
@@ -53,6 +60,9 @@ public final class ProviderMetrics: Sendable {
         state.withLock {
             $0.latencySecondsSum += seconds
             $0.latencyCount += 1
+            for (index, bound) in ProviderMetricsSnapshot.latencyBounds.enumerated() where seconds <= bound {
+                $0.latencyBuckets[index] += 1
+            }
         }
     }
 }

@@ -10,7 +10,7 @@ public struct Settings: Sendable {
     public var host: String = "0.0.0.0"
     public var databaseURL: String = "sqlite://coachline.sqlite"
     public var databasePoolSize: Int = 10
-    public var jobConcurrency: Int = 8
+    public var jobConcurrency: Int = 64
     public var jobMaxAttempts: Int = 3
     public var jobLeaseSeconds: Double = 60
     /// How long a stopping process lets running jobs finish before handing them back (not read from
@@ -23,6 +23,8 @@ public struct Settings: Sendable {
     public var answerMaxSeconds: Int = 60
     public var answerSilenceSeconds: Int = 3
     public var holdWaitSeconds: Double = 3
+    /// When the next question is written and voiced: ahead (this design) or inline (the seed's).
+    public var questionTiming: QuestionTiming = .ahead
     public var twilioVoice: String = "Polly.Joanna"
     public var logLevel: Logger.Level = .info
     public var providers = ProviderSettings()
@@ -43,8 +45,8 @@ public struct Settings: Sendable {
             "DATABASE_POOL_SIZE", "10",
             "PostgreSQL connections per process (1 to 100), at least one per CPU core; plus one for LISTEN."),
         .init(
-            "JOB_CONCURRENCY", "8",
-            "Background jobs one process runs at once (0 to 64). 0 makes a web-only process; `coachline work` runs jobs only."
+            "JOB_CONCURRENCY", "64",
+            "Background jobs one process runs at once (0 to 256). They mostly wait on providers, so this is far above the core count: 200 calls on one process keep about 40 busy. 0 makes a web-only process; `coachline work` runs jobs only."
         ),
         .init(
             "JOB_MAX_ATTEMPTS", "3",
@@ -70,6 +72,10 @@ public struct Settings: Sendable {
             "HOLD_WAIT_SECONDS", "3",
             "How long the wait endpoint waits for a question still being prepared before using a bank question (0.5 to 8)."
         ),
+        .init(
+            "QUESTION_TIMING", "ahead",
+            "ahead: each question is written and voiced in the background while the caller answers the one before. inline: the old design, kept to benchmark against (`coachline bench --sequential`): the webhook writes and voices it while the caller waits."
+        ),
         .init("TWILIO_VOICE", "Polly.Joanna", "The <Say> voice used when no speech synthesizer is configured."),
         .init("LOG_LEVEL", "info", "trace, debug, info, notice, warning, error or critical."),
     ]
@@ -87,7 +93,7 @@ public struct Settings: Sendable {
             throw SettingsError(name: "DATABASE_URL", message: error.description)
         }
         settings.databasePoolSize = try reader.int("DATABASE_POOL_SIZE", default: 10, range: 1...100)
-        settings.jobConcurrency = try reader.int("JOB_CONCURRENCY", default: 8, range: 0...64)
+        settings.jobConcurrency = try reader.int("JOB_CONCURRENCY", default: 64, range: 0...256)
         settings.jobMaxAttempts = try reader.int("JOB_MAX_ATTEMPTS", default: 3, range: 1...20)
         settings.jobLeaseSeconds = try reader.double("JOB_LEASE_SECONDS", default: 60, range: 2...3600)
         settings.publicBaseURL = try reader.baseURL("PUBLIC_BASE_URL")
@@ -103,6 +109,11 @@ public struct Settings: Sendable {
         settings.answerMaxSeconds = try reader.int("ANSWER_MAX_SECONDS", default: 60, range: 10...600)
         settings.answerSilenceSeconds = try reader.int("ANSWER_SILENCE_SECONDS", default: 3, range: 1...10)
         settings.holdWaitSeconds = try reader.double("HOLD_WAIT_SECONDS", default: 3, range: 0.5...8)
+        let timing = try reader.string("QUESTION_TIMING", default: "ahead").lowercased()
+        guard let questionTiming = QuestionTiming(rawValue: timing) else {
+            throw SettingsError(name: "QUESTION_TIMING", message: "must be ahead or inline; got '\(timing)'")
+        }
+        settings.questionTiming = questionTiming
         settings.twilioVoice = try reader.string("TWILIO_VOICE", default: "Polly.Joanna")
         let level = try reader.string("LOG_LEVEL", default: "info").lowercased()
         guard let parsed = Logger.Level(rawValue: level) else {
@@ -115,6 +126,14 @@ public struct Settings: Sendable {
             reader, twilioCredentials: settings.twilioAccountSid != nil && settings.twilioAuthToken != nil)
         return settings
     }
+}
+
+/// When a question is written and voiced.
+public enum QuestionTiming: String, Sendable, CaseIterable {
+    /// In the background while the caller answers the previous question: no webhook waits on a provider.
+    case ahead
+    /// Inside the webhook that asks it, the way the system CoachLine replaces did; only for benchmarks.
+    case inline
 }
 
 public struct SettingSpec: Sendable {

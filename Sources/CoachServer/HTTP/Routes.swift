@@ -34,8 +34,9 @@ struct Routes {
         }
 
         let store = self.store
+        let cache = AudioBytesCache()
         router.get("/audio/:file") { _, context in
-            try await Self.audio(file: context.parameters.get("file") ?? "", store: store)
+            try await Self.audio(file: context.parameters.get("file") ?? "", store: store, cache: cache)
         }
         router.get("/health") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ok\n")))
@@ -74,15 +75,20 @@ struct Routes {
 
     /// Stored telephone audio by content key. Keys are hashes, so the bytes behind a URL never change:
     /// Twilio and every proxy may cache them for good.
-    static func audio(file: String, store: SQLStore) async throws -> Response {
-        guard file.hasSuffix(".wav"), AudioLibrary.isValidKey(String(file.dropLast(4))),
-            let audio = try await store.audio(key: String(file.dropLast(4)))
-        else {
+    static func audio(file: String, store: SQLStore, cache: AudioBytesCache) async throws -> Response {
+        guard file.hasSuffix(".wav"), AudioLibrary.isValidKey(String(file.dropLast(4))) else {
             return Response(status: .notFound)
         }
+        let key = String(file.dropLast(4))
+        var entry = cache.entry(key)
+        if entry == nil, let audio = try await store.audio(key: key) {
+            entry = AudioBytesCache.Entry(contentType: audio.contentType, bytes: ByteBuffer(bytes: audio.bytes))
+            entry.map { cache.insert(key, $0) }
+        }
+        guard let entry else { return Response(status: .notFound) }
         return Response(
             status: .ok,
-            headers: [.contentType: audio.contentType, .cacheControl: "public, max-age=31536000, immutable"],
-            body: .init(byteBuffer: ByteBuffer(bytes: audio.bytes)))
+            headers: [.contentType: entry.contentType, .cacheControl: "public, max-age=31536000, immutable"],
+            body: .init(byteBuffer: entry.bytes))
     }
 }

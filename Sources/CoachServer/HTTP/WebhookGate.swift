@@ -14,6 +14,7 @@ struct WebhookGate: Sendable {
     let renderer: TwiMLRenderer
     let flow: CallFlow
     let voice: VoiceOver
+    let metrics: LineMetrics
     let logger: Logger
 
     static let maxBody = 64 * 1024
@@ -23,6 +24,15 @@ struct WebhookGate: Sendable {
         _ route: String, _ request: Request, _ handler: @Sendable (TwilioParameters) async throws -> TwiMLDocument
     ) async -> Response {
         let started = ContinuousClock.now
+        let response = await answer(route, request, handler, started: started)
+        metrics.webhook(route: route, seconds: Self.seconds(since: started))
+        return response
+    }
+
+    private func answer(
+        _ route: String, _ request: Request, _ handler: @Sendable (TwilioParameters) async throws -> TwiMLDocument,
+        started: ContinuousClock.Instant
+    ) async -> Response {
         var request = request
         let params: TwilioParameters
         do {
@@ -50,6 +60,15 @@ struct WebhookGate: Sendable {
         _ route: String, _ request: Request, _ handler: @Sendable (TwilioParameters) async throws -> Void
     ) async -> Response {
         let started = ContinuousClock.now
+        let response = await store(route, request, handler, started: started)
+        metrics.webhook(route: route, seconds: Self.seconds(since: started))
+        return response
+    }
+
+    private func store(
+        _ route: String, _ request: Request, _ handler: @Sendable (TwilioParameters) async throws -> Void,
+        started: ContinuousClock.Instant
+    ) async -> Response {
         var request = request
         guard let params = try? await parameters(&request) else {
             log(route, nil, "unreadable request", started)
@@ -111,6 +130,11 @@ struct WebhookGate: Sendable {
         Response(
             status: .ok, headers: [.contentType: "text/xml; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func seconds(since started: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - started
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     private func log(

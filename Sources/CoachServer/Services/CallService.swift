@@ -16,11 +16,12 @@ public struct CallService: Sendable {
     let voice: VoiceOver
     let drafts: SpokenDrafts
     let holdWaitSeconds: Double
+    let metrics: LineMetrics
     let logger: Logger
 
     init(
         store: SQLStore, flow: CallFlow, bank: QuestionBank, preparer: QuestionPreparer, recordings: RecordingIntake,
-        holdWaitSeconds: Double, logger: Logger
+        holdWaitSeconds: Double, metrics: LineMetrics, logger: Logger
     ) {
         self.store = store
         self.flow = flow
@@ -31,6 +32,7 @@ public struct CallService: Sendable {
         self.voice = recordings.voice
         self.drafts = recordings.drafts
         self.holdWaitSeconds = holdWaitSeconds
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -107,6 +109,7 @@ public struct CallService: Sendable {
 
     /// The Record action of answer `number`: store it, then hand over the next question at once.
     func answerRecorded(_ params: TwilioParameters) async throws -> TwiMLDocument {
+        let received = Date()
         let callSid = try params.requireCallSid()
         let number = params.queryInt("q", default: 0)
         guard let session = try await store.session(callSid: callSid), number >= 1, number <= session.total else {
@@ -147,7 +150,8 @@ public struct CallService: Sendable {
             try await store.finishSession(id: session.id, status: .completed, debrief: debrief)
             return flow.finish(debrief: debrief, preface: heard)
         }
-        return try await deliver(number: number + 1, session: session, preface: heard)
+        return try await deliver(
+            number: number + 1, session: session, preface: heard, answeredAt: CallerWait.milliseconds(received))
     }
 
     /// The wait endpoint: the question was not ready when the caller reached it. Wait a bounded
@@ -161,17 +165,18 @@ public struct CallService: Sendable {
         await preparer.prepare(callSid: callSid, number: number, role: session.role)  // queued once at most
         // Woken when a worker here, or on another instance (NOTIFY), stores the question; the database
         // is read again after every wake and at least every quarter second, so a lost signal costs little.
+        let answeredAt = params.query["since"].flatMap(Int64.init)
         let deadline = ContinuousClock.now + .seconds(holdWaitSeconds)
         let topic = Signals.questionReady(callSid: callSid, number: number)
         while ContinuousClock.now < deadline {
             if let ready = try await readyQuestion(callSid: callSid, number: number, session: session) {
-                return try await ask(ready, session: session, preface: [])
+                return try await ask(ready, session: session, preface: [], answeredAt: answeredAt)
             }
             let left = Double((deadline - ContinuousClock.now).milliseconds) / 1000
             await preparer.queue.signals.wait(for: topic, upTo: min(0.25, max(0.01, left)))
         }
         if let ready = try await readyQuestion(callSid: callSid, number: number, session: session) {
-            return try await ask(ready, session: session, preface: [])
+            return try await ask(ready, session: session, preface: [], answeredAt: answeredAt)
         }
         // Fallback: a bank question now. If a prepared one lands meanwhile, the stored one wins.
         let request = try await preparer.context(for: .init(callSid: callSid, number: number))
@@ -188,27 +193,33 @@ public struct CallService: Sendable {
         let stored = try await store.savePreparedQuestion(
             callSid: callSid, number: number, question: question, roleKey: session.role.key, audioKey: nil,
             status: .asked)
-        return try await ask(stored, session: session, preface: [])
+        return try await ask(stored, session: session, preface: [], answeredAt: answeredAt)
     }
 
-    private func deliver(number: Int, session: SessionRecord, preface: [Speech]) async throws -> TwiMLDocument {
+    /// Asks question `number`. `answeredAt` (Unix ms) is when the previous answer's Record action
+    /// arrived; it travels through a hold so the caller's whole wait is measured.
+    private func deliver(number: Int, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil)
+        async throws -> TwiMLDocument
+    {
         if let ready = try await readyQuestion(callSid: session.callSid, number: number, session: session) {
-            return try await ask(ready, session: session, preface: preface)
+            return try await ask(ready, session: session, preface: preface, answeredAt: answeredAt)
         }
-        if preparer.isLocal {
-            // Nothing slow is configured: preparing now costs less than a hold prompt would.
+        if preparer.isLocal || !preparer.ahead {
+            // Nothing slow is configured: preparing now costs less than a hold prompt would. (Inline
+            // timing does it with slow providers too: that is the old design, kept for benchmarks.)
             try await preparer.prepareNow(callSid: session.callSid, number: number)
             if let ready = try await readyQuestion(callSid: session.callSid, number: number, session: session) {
-                return try await ask(ready, session: session, preface: preface)
+                return try await ask(ready, session: session, preface: preface, answeredAt: answeredAt)
             }
         }
         await preparer.prepare(callSid: session.callSid, number: number, role: session.role)
-        return flow.hold(number: number, attempt: 1, preface: preface)
+        return flow.hold(number: number, attempt: 1, preface: preface, heldSince: answeredAt)
     }
 
-    private func ask(_ prepared: PreparedQuestion, session: SessionRecord, preface: [Speech]) async throws
-        -> TwiMLDocument
-    {
+    private func ask(
+        _ prepared: PreparedQuestion, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil
+    ) async throws -> TwiMLDocument {
+        if let answeredAt { metrics.callerWait(seconds: CallerWait.seconds(since: answeredAt)) }
         try await store.markAsked(callSid: session.callSid, number: prepared.number)
         // While the caller answers this one, the next one is made ready.
         if prepared.number < session.total {

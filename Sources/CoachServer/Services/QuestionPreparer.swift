@@ -18,11 +18,14 @@ struct QuestionPreparer: Sendable {
     let audio: AudioLibrary
     let questionsPerInterview: Int
     let queue: JobQueue
+    /// False reproduces the old design for benchmarks: nothing is prepared ahead, each question is
+    /// written and voiced inside the webhook that asks it.
+    let ahead: Bool
     let logger: Logger
 
     init(
         store: SQLStore, providers: Providers, bank: BankQuestionSource, questionsPerInterview: Int, queue: JobQueue,
-        logger: Logger
+        ahead: Bool = true, logger: Logger
     ) {
         self.store = store
         self.providers = providers
@@ -30,13 +33,14 @@ struct QuestionPreparer: Sendable {
         self.audio = AudioLibrary(store: store)
         self.questionsPerInterview = questionsPerInterview
         self.queue = queue
+        self.ahead = ahead
         self.logger = logger
     }
 
     /// Queues question `number` of the call for `role` (the role the call has now: a new role
     /// prepares it afresh, a repeated request does nothing). Returns once it is queued.
     func prepare(callSid: String, number: Int, role: PracticeRole) async {
-        guard number >= 1, number <= questionsPerInterview else { return }
+        guard ahead, number >= 1, number <= questionsPerInterview else { return }
         await queue.enqueue(.question(callSid: callSid, number: number, roleKey: role.key))
     }
 
@@ -44,7 +48,7 @@ struct QuestionPreparer: Sendable {
     /// database reads, so a webhook may do it inline rather than play a hold prompt.
     var isLocal: Bool { providers.questions.isLocal && providers.speech == nil }
 
-    /// Prepares question `number` here and now. Only for local providers.
+    /// Prepares question `number` here and now: when providers are local, or timing is inline (the old design).
     func prepareNow(callSid: String, number: Int) async throws {
         guard number >= 1, number <= questionsPerInterview else { return }
         try await run(Key(callSid: callSid, number: number))

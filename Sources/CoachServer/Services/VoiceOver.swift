@@ -12,15 +12,17 @@ public actor VoiceOver {
     let links: Links
     let deadlineSeconds: Double
     let queue: JobQueue
+    let metrics: LineMetrics?
     let logger: Logger
     /// Keys known to be stored: saves a database lookup per utterance on the webhook path.
     private var known: Set<String> = []
 
     init(
         synthesizer: (any SpeechSynthesizer)?, store: SQLStore, links: Links, deadlineSeconds: Double,
-        queue: JobQueue, logger: Logger
+        queue: JobQueue, metrics: LineMetrics? = nil, logger: Logger
     ) {
         self.queue = queue
+        self.metrics = metrics
         self.synthesizer = synthesizer
         self.library = AudioLibrary(store: store)
         self.links = links
@@ -109,9 +111,13 @@ public actor VoiceOver {
         guard case .say(let text) = speech, let synthesizer else { return speech }
         let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
         if !known.contains(key) {
-            guard (try? await library.store.hasAudio(key: key)) == true else { return speech }
+            guard (try? await library.store.hasAudio(key: key)) == true else {
+                metrics?.audioLookup(hit: false)
+                return speech
+            }
             known.insert(key)
         }
+        metrics?.audioLookup(hit: true)
         return .play(url: links.url(.audio(key: key)), text: text)
     }
 }

@@ -1,0 +1,90 @@
+import Foundation
+import TwilioSim
+
+/// What one simulated call tells the benchmark, read from its timeline (caller time) and its
+/// webhook exchanges (wall time).
+public struct CallMeasurement: Sendable {
+    /// Call start to the first audio the caller hears, in call seconds.
+    public var greeting: Double?
+    /// For each answer followed by another question: the silence between the end of the answer and
+    /// the start of that question's audio, in call seconds. Our own speech in between (the
+    /// acknowledgement, "question 2 of 5", a hold prompt) is not silence and is not counted.
+    public var waits: [Double]
+    /// Answers recorded.
+    public var answers: Int
+    /// Times the caller was sent to the wait endpoint because a question was not ready.
+    public var holds: Int
+    /// Every webhook and callback: route path and wall seconds to the full answer.
+    public var webhooks: [(route: String, seconds: Double)]
+    /// Twilio rule violations and failed requests.
+    public var errors: [String]
+    public var endedBy: EndReason
+
+    public init(report: CallReport) {
+        self.init(
+            events: report.timeline, exchanges: report.exchanges + report.callbacks, violations: report.violations,
+            endedBy: report.endedBy)
+    }
+
+    public init(events: [TimelineEvent], exchanges: [WebhookExchange], violations: [String], endedBy: EndReason) {
+        greeting = events.first { $0.speechSeconds != nil }.map { $0.simulatedOffset.seconds }
+        waits = Self.waits(events)
+        answers = events.filter { if case .recorded = $0.kind { true } else { false } }.count
+        holds = exchanges.filter { $0.path.hasSuffix("/continue-interview") }.count
+        webhooks = exchanges.map { (Self.route($0.path), $0.latency.seconds) }
+        errors = violations
+        self.endedBy = endedBy
+    }
+
+    /// Completed: every answer given, the call ended by the line's own goodbye, nothing broke.
+    public func completed(questions: Int) -> Bool {
+        answers == questions && endedBy == .hangupVerb && errors.isEmpty
+    }
+
+    static func waits(_ events: [TimelineEvent]) -> [Double] {
+        var waits: [Double] = []
+        var index = 0
+        while index < events.count {
+            guard case .recorded = events[index].kind else {
+                index += 1
+                continue
+            }
+            let answerEnd = events[index].simulatedOffset
+            // The question is the last thing said before the next recording starts.
+            guard
+                let nextRecord = events[(index + 1)...].firstIndex(where: {
+                    if case .recordStarted = $0.kind { true } else { false }
+                }),
+                let question = events[(index + 1)..<nextRecord].lastIndex(where: { $0.speechSeconds != nil })
+            else {
+                index += 1
+                continue
+            }
+            let spoken = events[(index + 1)..<question].compactMap(\.speechSeconds).reduce(0, +)
+            waits.append(max(0, (events[question].simulatedOffset - answerEnd).seconds - spoken))
+            index = nextRecord
+        }
+        return waits
+    }
+
+    /// Group by route, not by URL: the audio path carries a content key.
+    static func route(_ path: String) -> String {
+        path.hasPrefix("/audio/") ? "/audio/:file" : path
+    }
+}
+
+extension TimelineEvent {
+    /// Seconds of speech or audio the caller hears from this event; nil for anything else.
+    var speechSeconds: Double? {
+        switch kind {
+        case .say(_, _, let seconds), .play(_, _, let seconds): seconds
+        default: nil
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

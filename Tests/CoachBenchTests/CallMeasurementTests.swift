@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TwilioSim
+
+@testable import CoachBench
+
+/// The caller-side numbers are read from TwilioSim's timeline; these timelines are written by hand so
+/// each rule is checked on its own.
+@Suite struct CallMeasurementTests {
+    static func at(_ seconds: Double, _ kind: TimelineEvent.Kind) -> TimelineEvent {
+        TimelineEvent(simulatedOffset: .milliseconds(Int64(seconds * 1000)), wallOffset: .zero, kind: kind)
+    }
+
+    static func answer(_ text: String = "An answer") -> CallerAnswer {
+        CallerAnswer(text: text, seconds: 60, ending: .finishKey("#"))
+    }
+
+    static let record = TimelineEvent.Kind.recordStarted(maxLength: 60, timeout: 3, finishOnKey: "#")
+
+    @Test func waitIsTheSilenceBeforeTheNextQuestionNotOurOwnSpeech() {
+        let events = [
+            Self.at(0.02, .say(text: "Welcome", voice: nil, seconds: 4)),
+            Self.at(10, Self.record),
+            Self.at(70, .recorded(Self.answer(), recordingSid: "RE1", durationSeconds: 60)),
+            // 0.1 s of webhook, then "Thanks" (2 s) and "Question 2 of 5" (1.5 s), 0.5 s of fetching audio.
+            Self.at(70.1, .say(text: "Thanks.", voice: nil, seconds: 2)),
+            Self.at(72.1, .say(text: "Question 2 of 5.", voice: nil, seconds: 1.5)),
+            Self.at(74.1, .play(url: "/audio/q2.wav", audio: nil, seconds: 6)),
+            Self.at(80.1, Self.record),
+            Self.at(140, .recorded(Self.answer(), recordingSid: "RE2", durationSeconds: 60)),
+            Self.at(143, .say(text: "Here is how you did.", voice: nil, seconds: 10)),
+            Self.at(153, .hangup),
+        ]
+        let measurement = CallMeasurement(events: events, exchanges: [], violations: [], endedBy: .hangupVerb)
+        #expect(measurement.greeting == 0.02)
+        #expect(measurement.answers == 2)
+        // After the last answer comes the debrief, not a question: no wait is counted for it.
+        #expect(measurement.waits.count == 1)
+        #expect(abs(measurement.waits[0] - 0.6) < 1e-9)
+        #expect(measurement.completed(questions: 2))
+        #expect(!measurement.completed(questions: 5))
+    }
+
+    @Test func aHoldPromptDoesNotHideTheWaitEndpointsSilence() {
+        let events = [
+            Self.at(0, Self.record),
+            Self.at(60, .recorded(Self.answer(), recordingSid: "RE1", durationSeconds: 60)),
+            Self.at(60.05, .say(text: "One moment.", voice: nil, seconds: 1)),
+            // The wait endpoint held the request for 3 s before the question came.
+            Self.at(64.05, .say(text: "Question 2 of 5.", voice: nil, seconds: 1.5)),
+            Self.at(65.55, .say(text: "Tell me about a conflict.", voice: nil, seconds: 3)),
+            Self.at(68.55, Self.record),
+        ]
+        let measurement = CallMeasurement(events: events, exchanges: [], violations: [], endedBy: .callerHungUp)
+        #expect(measurement.waits.count == 1)
+        #expect(abs(measurement.waits[0] - 3.05) < 1e-9)
+        #expect(!measurement.completed(questions: 1), "a call the caller hung up did not complete")
+    }
+
+    @Test func violationsMakeACallIncomplete() {
+        let events = [
+            Self.at(0, Self.record), Self.at(60, .recorded(Self.answer(), recordingSid: "RE1", durationSeconds: 60)),
+        ]
+        let measurement = CallMeasurement(
+            events: events, exchanges: [], violations: ["/webhook/response: [11200] HTTP 500"], endedBy: .hangupVerb)
+        #expect(!measurement.completed(questions: 1))
+    }
+
+    @Test func audioDownloadsGroupUnderOneRoute() {
+        #expect(CallMeasurement.route("/audio/abc123.wav") == "/audio/:file")
+        #expect(CallMeasurement.route("/webhook/response") == "/webhook/response")
+    }
+
+    @Test func serverMetricsAreReadFromPrometheusText() {
+        let text = """
+            # HELP coachline_database_info The database engine this process stores calls in.
+            # TYPE coachline_database_info gauge
+            coachline_database_info{engine="postgres"} 1.0
+            coachline_process_peak_resident_memory_bytes 123456789.0
+            coachline_process_resident_memory_bytes 1.0
+            """
+        #expect(ServerMetrics(text: text) == ServerMetrics(engine: "postgres", peakResidentBytes: 123_456_789))
+        #expect(ServerMetrics(text: "") == ServerMetrics(engine: nil, peakResidentBytes: nil))
+    }
+}
