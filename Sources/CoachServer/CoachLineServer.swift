@@ -59,7 +59,7 @@ public struct CoachLineServer: Sendable {
             signals: signals,
             options: .init(
                 concurrency: settings.jobConcurrency, leaseSeconds: settings.jobLeaseSeconds,
-                drainSeconds: settings.jobDrainSeconds),
+                drainSeconds: settings.jobDrainSeconds, urgentKinds: BackgroundWork.urgentKinds),
             metrics: metrics, logger: logger)
     }
 

@@ -96,12 +96,16 @@ extension SQLStore {
 
     /// Takes up to `limit` due jobs for `worker`: queued ones whose time has come, and running ones
     /// whose lease expired (their worker died) with attempts left. Each claim counts an attempt.
-    public func claimJobs(worker: String, limit: Int, leaseSeconds: Double, now: Date = Date()) async throws
-        -> [JobRecord]
-    {
+    /// `urgentKinds` are taken before any other due job, oldest first within each group: a caller
+    /// may be waiting on them while the rest can trail behind.
+    public func claimJobs(
+        worker: String, limit: Int, leaseSeconds: Double, urgentKinds: [String] = [], now: Date = Date()
+    ) async throws -> [JobRecord] {
         guard limit > 0 else { return [] }
         let time = now.timeIntervalSince1970
         let lock: SQLQueryString = isPostgres ? "FOR UPDATE SKIP LOCKED" : ""
+        let urgentFirst: SQLQueryString =
+            urgentKinds.isEmpty ? "" : "CASE WHEN kind IN (\(binds: urgentKinds)) THEN 0 ELSE 1 END, "
         return try await database.raw(
             """
             UPDATE jobs SET state = 'running', attempts = attempts + 1, worker = \(bind: worker),
@@ -110,7 +114,7 @@ extension SQLStore {
                 SELECT id FROM jobs
                 WHERE (state = 'queued' AND run_at <= \(bind: time))
                    OR (state = 'running' AND lease_until < \(bind: time) AND attempts < max_attempts)
-                ORDER BY run_at
+                ORDER BY \(urgentFirst)run_at
                 LIMIT \(bind: limit)
                 \(lock))
             RETURNING *

@@ -29,6 +29,21 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.available)
+    func urgentKindsAreClaimedBeforeOlderJobs(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            try await store.enqueue(Self.job("old", runAt: Self.start.addingTimeInterval(-5)), now: Self.start)
+            try await store.enqueue(
+                NewJob(key: "question", kind: "question", payload: "{}", runAt: Self.start), now: Self.start)
+            let first = try await store.claimJobs(
+                worker: "w1", limit: 1, leaseSeconds: 30, urgentKinds: ["question"], now: Self.start)
+            #expect(first.map(\.id) == ["question"])
+            let next = try await store.claimJobs(
+                worker: "w1", limit: 1, leaseSeconds: 30, urgentKinds: ["question"], now: Self.start)
+            #expect(next.map(\.id) == ["old"])
+        }
+    }
+
+    @Test(arguments: StoreEngine.available)
     func claimsTakeDueJobsInOrderUnderALease(engine: StoreEngine) async throws {
         try await engine.withStore { store in
             try await store.enqueue(Self.job("later", runAt: Self.start.addingTimeInterval(10)), now: Self.start)

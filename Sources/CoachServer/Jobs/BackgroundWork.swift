@@ -18,6 +18,9 @@ enum BackgroundWork: Codable, Sendable, Equatable {
     /// Build a returning caller's progress template from their history, then draft it (once per call).
     case progress(phone: String, callSid: String)
 
+    /// What a caller may be waiting on right now: the next question.
+    static let urgentKinds = ["question"]
+
     var kind: String {
         switch self {
         case .question: "question"

@@ -20,6 +20,9 @@ actor JobWorker {
         var pollSeconds = 1.0
         /// How long a graceful stop lets running jobs finish before handing them back.
         var drainSeconds = 5.0
+        /// Job kinds claimed before the others: under load a question the caller is about to reach
+        /// must not queue behind transcriptions.
+        var urgentKinds: [String] = []
     }
 
     nonisolated let id: String
@@ -91,7 +94,8 @@ actor JobWorker {
             var claimed: [JobRecord] = []
             if free > 0 {
                 do {
-                    claimed = try await store.claimJobs(worker: id, limit: free, leaseSeconds: options.leaseSeconds)
+                    claimed = try await store.claimJobs(
+                        worker: id, limit: free, leaseSeconds: options.leaseSeconds, urgentKinds: options.urgentKinds)
                 } catch {
                     logger.error("could not claim jobs", metadata: ["error": "\(error)"])
                 }
