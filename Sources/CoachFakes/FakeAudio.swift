@@ -1,5 +1,6 @@
 import CoachAudio
 import Foundation
+import Synchronization
 
 /// Stand-in audio for the fakes: tones whose length follows the text, in the encodings vendors return.
 enum FakeAudio {
@@ -23,21 +24,48 @@ enum FakeAudio {
     /// A Twilio-style recording: 8 kHz mono mu-law WAV of a tone near 440 Hz.
     ///
     /// The frequency moves with a stable hash of the sid and a LIST chunk names the sid, so two recordings never
-    /// share bytes and the fake transcriber can tell which one was uploaded.
+    /// share bytes and the fake transcriber can tell which one was uploaded. The bytes are made on demand from
+    /// the sid and length: a benchmark registers a minute of audio per answer, and keeping them all cost
+    /// gigabytes of memory in the load generator.
     static func recordingWAV(sid: String, seconds: Double) -> (wav: Data, muLaw: Data) {
-        let frequency = 430 + Double(StableHash.fnv1a(sid) % 200) / 10
-        // One second of tone, repeated: a minute of sine per answer was most of a benchmark's load
-        // generator CPU, and no client cares whether the tone is continuous across seconds.
-        let second = MuLaw.encode(ToneGenerator.tone(frequency: frequency, seconds: min(seconds, 1), sampleRate: 8000))
+        let muLaw = recordingMuLaw(sid: sid, seconds: seconds)
+        let wav = WAVAudio.telephony(muLawBytes: [UInt8](muLaw)).encoded()
+        return (appendingListChunk(to: wav, name: sid), muLaw)
+    }
+
+    /// One second of tone, repeated: a minute of sine per answer was most of a benchmark's load generator
+    /// CPU, and no client cares whether the tone is continuous across seconds.
+    static func recordingMuLaw(sid: String, seconds: Double) -> Data {
+        let second = OneSecondTones.muLaw(frequencyStep: Int(StableHash.fnv1a(sid) % 200))
         let count = Int((seconds * 8000).rounded())
         var samples: [UInt8] = []
         samples.reserveCapacity(count)
         while !second.isEmpty, samples.count < count {
             samples.append(contentsOf: second.prefix(count - samples.count))
         }
-        let muLaw = Data(samples)
-        let wav = WAVAudio.telephony(muLawBytes: [UInt8](muLaw)).encoded()
-        return (appendingListChunk(to: wav, name: sid), muLaw)
+        return Data(samples)
+    }
+
+    /// The name a LIST/INFO/INAM chunk gives a RIFF file, as `appendingListChunk` writes it; nil without one.
+    /// Walks the chunk headers only, so finding it in a minute of audio costs nothing.
+    static func listName(in bytes: Data) -> String? {
+        guard bytes.count >= 12, bytes.prefix(4).elementsEqual("RIFF".utf8) else { return nil }
+        var offset = bytes.startIndex + 12
+        while offset + 8 <= bytes.endIndex {
+            let size = (0..<4).reduce(0) { $0 | Int(bytes[offset + 4 + $1]) << (8 * $1) }
+            let body = offset + 8
+            guard body + size <= bytes.endIndex else { return nil }
+            if bytes[offset..<offset + 4].elementsEqual("LIST".utf8), size >= 12,
+                bytes[body..<body + 8].elementsEqual("INFOINAM".utf8)
+            {
+                let length = (0..<4).reduce(0) { $0 | Int(bytes[body + 8 + $1]) << (8 * $1) }
+                guard body + 12 + length <= bytes.endIndex else { return nil }
+                let text = bytes[(body + 12)..<(body + 12 + length)].prefix { $0 != 0 }
+                return String(decoding: text, as: UTF8.self)
+            }
+            offset = body + size + (size % 2)
+        }
+        return nil
     }
 
     /// Adds `LIST/INFO/INAM <name>` after the existing chunks and fixes the RIFF size.
@@ -74,6 +102,19 @@ enum FakeAudio {
         }
         // Even bits are inverted so that silence is not a run of zeros on the line.
         return (byte | sign) ^ 0x55
+    }
+}
+
+/// The 200 one-second recording tones (430 to 449.9 Hz), each encoded once per process.
+private enum OneSecondTones {
+    private static let cache = Mutex([Int: [UInt8]]())
+
+    static func muLaw(frequencyStep: Int) -> [UInt8] {
+        if let tone = cache.withLock({ $0[frequencyStep] }) { return tone }
+        let frequency = 430 + Double(frequencyStep) / 10
+        let tone = MuLaw.encode(ToneGenerator.tone(frequency: frequency, seconds: 1, sampleRate: 8000))
+        cache.withLock { $0[frequencyStep] = tone }
+        return tone
     }
 }
 

@@ -82,10 +82,11 @@ struct FakeRecording: Sendable {
     var text: String
     var seconds: Double
     var layout: FakeSpeechLayout
-    /// The exact WAV bytes served; unique per sid.
-    var wav: Data
+
+    /// The exact WAV bytes served; unique per sid, made again on each use rather than kept.
+    var wav: Data { FakeAudio.recordingWAV(sid: sid, seconds: seconds).wav }
     /// The mu-law data chunk, so a re-wrapped upload is still recognised.
-    var muLaw: Data
+    var muLaw: Data { FakeAudio.recordingMuLaw(sid: sid, seconds: seconds) }
 }
 
 /// A file the fake Murf generated, served at its `audioFile` URL.
@@ -102,8 +103,6 @@ public final class FakeControl: Sendable {
         var failuresAnswered: [String: Int] = [:]
         var logs: [FakeService: [FakeRequestLog]] = [:]
         var recordings: [String: FakeRecording] = [:]
-        /// Served WAV bytes to the sid they belong to, for the transcriber.
-        var sidsByAudio: [Data: String] = [:]
         var twilioCredentials: (accountSid: String, authToken: String)?
         var murfUsesCookbookSpelling = false
         var murfStreamFailuresAsMessages = false
@@ -118,6 +117,9 @@ public final class FakeControl: Sendable {
     static let murfCharacterAllowance = 100_000
     /// Oldest generated Murf files are forgotten past this many, so a long simulation does not grow without bound.
     private static let murfFileLimit = 500
+    /// Requests logged per service; older ones are forgotten, so a benchmark's thousands of uploads
+    /// (a minute of audio each) do not pile up in memory.
+    static let requestLogLimit = 1000
 
     private let state = Mutex(State())
 
@@ -160,13 +162,18 @@ public final class FakeControl: Sendable {
 
     // MARK: Request log
 
-    /// Every request the service received, in order.
+    /// The requests the service received, in order: the last `requestLogLimit` of them.
     public func requests(_ service: FakeService) -> [FakeRequestLog] {
         state.withLock { $0.logs[service] ?? [] }
     }
 
     func log(_ entry: FakeRequestLog) {
-        state.withLock { $0.logs[entry.service, default: []].append(entry) }
+        state.withLock { state in
+            state.logs[entry.service, default: []].append(entry)
+            if state.logs[entry.service, default: []].count > Self.requestLogLimit {
+                state.logs[entry.service]?.removeFirst()
+            }
+        }
     }
 
     /// The text messages clients sent on Murf WebSockets, in arrival order across connections.
@@ -183,14 +190,8 @@ public final class FakeControl: Sendable {
     /// Registers a recording: the Twilio media fake serves it as `seconds` of tone, and the transcriber fake
     /// answers `text` for those exact bytes, its words laid out by `layout`. Adding a sid again replaces it.
     public func addRecording(sid: String, text: String, seconds: Double, layout: FakeSpeechLayout = .init()) {
-        let (wav, muLaw) = FakeAudio.recordingWAV(sid: sid, seconds: seconds)
         state.withLock { state in
-            if let old = state.recordings[sid] {
-                state.sidsByAudio[old.wav] = nil
-            }
-            state.recordings[sid] = FakeRecording(
-                sid: sid, text: text, seconds: seconds, layout: layout, wav: wav, muLaw: muLaw)
-            state.sidsByAudio[wav] = sid
+            state.recordings[sid] = FakeRecording(sid: sid, text: text, seconds: seconds, layout: layout)
         }
     }
 
@@ -206,14 +207,15 @@ public final class FakeControl: Sendable {
     /// The recording an upload came from: the exact served bytes, or else a WAV carrying the same mu-law payload
     /// or the same samples decoded to PCM (a client may re-wrap or decode the audio before uploading it).
     func recording(matching upload: Data) -> FakeRecording? {
-        state.withLock { state in
-            if let sid = state.sidsByAudio[upload] {
-                return state.recordings[sid]
-            }
-            guard let wav = try? WAVAudio.parse(upload) else { return nil }
-            return state.recordings.values.first { recording in
-                wav.matches(muLaw: recording.muLaw)
-            }
+        // The LIST chunk names the sid: one comparison instead of one per registered recording.
+        if let sid = FakeAudio.listName(in: upload), let recording = recording(sid: sid), recording.wav == upload {
+            return recording
+        }
+        guard let wav = try? WAVAudio.parse(upload) else { return nil }
+        let candidates = state.withLock { Array($0.recordings.values) }
+        return candidates.first { recording in
+            Int((recording.seconds * 8000).rounded()) == wav.payload.count / max(1, wav.blockAlign)
+                && wav.matches(muLaw: recording.muLaw)
         }
     }
 

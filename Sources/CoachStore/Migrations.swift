@@ -108,6 +108,16 @@ enum Migrations {
                 """,
                 "DROP TABLE spoken_drafts",
             ]),
+        Step(
+            // Every new call asks whether its number called before; /metrics counts calls in progress.
+            // Both scanned the whole table. A recording whose provider transcription is on its way
+            // leaves Twilio's transcript unanalysed (1 while waiting).
+            version: 7, name: "calls by phone and start; recordings awaiting a provider transcript",
+            statements: [
+                "CREATE INDEX calls_phone ON calls (phone)",
+                "CREATE INDEX calls_started ON calls (started_at)",
+                "ALTER TABLE recordings ADD COLUMN awaiting_provider INTEGER NOT NULL DEFAULT 0",
+            ]),
     ]
 
     /// Any number that names "CoachLine's migrations" among advisory locks.

@@ -90,6 +90,8 @@ public struct RecordingRecord: Sendable, Equatable {
     public var speechTiming: SpeechTiming?
     public var analysis: AnswerAnalysis?
     public var modelFeedback: ModelFeedback?
+    /// A transcription provider is working on it: Twilio's transcript, if in, is only the fallback.
+    public var awaitingProvider: Bool = false
 
     /// The analysis with the model's feedback folded in, when there is any.
     public var coaching: AnswerAnalysis? {
@@ -110,12 +112,15 @@ public struct RecordingUpdate: Sendable {
     public var transcriptSource: String?
     /// Belongs to `transcript`: ignored without it, and kept or replaced together with it.
     public var speechTiming: SpeechTiming?
+    /// True when a provider transcription is queued, false when it has finished either way; nil keeps.
+    public var awaitingProvider: Bool?
 
     public init(
         recordingSid: String, callSid: String? = nil, recordingURL: String? = nil, durationSeconds: Double? = nil,
         status: String? = nil, transcript: String? = nil, transcriptStatus: String? = nil,
-        transcriptSource: String? = nil, speechTiming: SpeechTiming? = nil
+        transcriptSource: String? = nil, speechTiming: SpeechTiming? = nil, awaitingProvider: Bool? = nil
     ) {
+        self.awaitingProvider = awaitingProvider
         self.recordingSid = recordingSid
         self.callSid = callSid
         self.recordingURL = recordingURL

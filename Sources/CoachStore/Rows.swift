@@ -117,13 +117,15 @@ struct RecordingRow: Decodable {
     var speechTiming: String?
     var analysis: String?
     var modelFeedback: String?
+    var awaitingProvider: Int?
 
     var record: RecordingRecord {
         RecordingRecord(
             recordingSid: recordingSid, callSid: callSid, recordingURL: recordingUrl, durationSeconds: duration,
             status: status, transcript: transcript, transcriptStatus: transcriptStatus,
             transcriptSource: transcriptSource, speechTiming: JSONColumn.decode(speechTiming),
-            analysis: JSONColumn.decode(analysis), modelFeedback: JSONColumn.decode(modelFeedback))
+            analysis: JSONColumn.decode(analysis), modelFeedback: JSONColumn.decode(modelFeedback),
+            awaitingProvider: (awaitingProvider ?? 0) != 0)
     }
 }
 

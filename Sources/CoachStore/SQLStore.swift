@@ -332,6 +332,22 @@ extension SQLStore {
             .all(decoding: AnswerRow.self, with: Self.snake).compactMap(\.record)
     }
 
+    /// The transcripts stored so far for a session's answers, by answer number.
+    public func transcripts(sessionID: String) async throws -> [Int: String] {
+        let rows = try await database.raw(
+            """
+            SELECT a.number, r.transcript FROM answers a JOIN recordings r ON r.recording_sid = a.recording_sid
+            WHERE a.session_id = \(bind: sessionID) AND r.transcript IS NOT NULL
+            """
+        ).all()
+        var transcripts: [Int: String] = [:]
+        for row in rows {
+            transcripts[try row.decode(column: "number", as: Int.self)] = try row.decode(
+                column: "transcript", as: String.self)
+        }
+        return transcripts
+    }
+
     /// Question ids this number has been asked in earlier calls, so a returning caller hears new ones.
     public func askedQuestionIDs(phone: String) async throws -> Set<String> {
         let ids = try await database.raw(
@@ -368,6 +384,22 @@ extension SQLStore {
     }
 }
 
+extension SQLStore {
+    /// Whether every answer numbered below `number` is stored and analysed, or has nothing to analyse
+    /// (no recording, or a silent one): the facts a debrief speaks of are then final. Counts rows only,
+    /// so the question costs no JSON.
+    public func answersSettled(sessionID: String, before number: Int) async throws -> Bool {
+        let settled = try await database.raw(
+            """
+            SELECT COUNT(*) AS n FROM answers a LEFT JOIN recordings r ON r.recording_sid = a.recording_sid
+            WHERE a.session_id = \(bind: sessionID) AND a.number < \(bind: number)
+              AND (r.analysis IS NOT NULL OR a.recording_sid IS NULL OR a.duration <= 0)
+            """
+        ).first(decodingColumn: "n", as: Int.self)
+        return (settled ?? 0) >= number - 1
+    }
+}
+
 // MARK: Recordings and transcripts
 
 extension SQLStore {
@@ -375,7 +407,7 @@ extension SQLStore {
     /// A transcript is taken when none is stored, or when a provider's replaces Twilio's, together with
     /// its word timings. Replacing it with different words clears the analysis and feedback made from
     /// the old text; the same words keep the feedback, and the analysis too unless timings came with them
-    /// (pace is then measured again).
+    /// (pace is then measured again). A provider's transcript ends the wait for it.
     @discardableResult
     public func updateRecording(_ update: RecordingUpdate) async throws -> RecordingRecord {
         let source = update.transcript == nil ? nil : (update.transcriptSource ?? "twilio")
@@ -384,13 +416,16 @@ extension SQLStore {
             (excluded.transcript IS NOT NULL AND (recordings.transcript IS NULL
               OR (recordings.transcript_source = 'twilio' AND excluded.transcript_source <> 'twilio')))
             """
-        try await database.raw(
+        let awaiting = update.awaitingProvider.map { $0 ? 1 : 0 }
+        let row = try await database.raw(
             """
             INSERT INTO recordings (recording_sid, call_sid, recording_url, duration, status, transcript,
-                                    transcript_status, transcript_source, speech_timing, updated_at)
+                                    transcript_status, transcript_source, speech_timing, awaiting_provider,
+                                    updated_at)
             VALUES (\(bind: update.recordingSid), \(bind: update.callSid), \(bind: update.recordingURL),
                     \(bind: update.durationSeconds), \(bind: update.status), \(bind: update.transcript),
-                    \(bind: update.transcriptStatus), \(bind: source), \(bind: timing), \(bind: Clock.now()))
+                    \(bind: update.transcriptStatus), \(bind: source), \(bind: timing), \(bind: awaiting ?? 0),
+                    \(bind: Clock.now()))
             ON CONFLICT (recording_sid) DO UPDATE SET
                 call_sid = COALESCE(excluded.call_sid, recordings.call_sid),
                 recording_url = COALESCE(excluded.recording_url, recordings.recording_url),
@@ -406,12 +441,13 @@ extension SQLStore {
                 model_feedback = CASE WHEN \(replace) AND excluded.transcript <> recordings.transcript THEN NULL
                                       ELSE recordings.model_feedback END,
                 transcript_status = COALESCE(excluded.transcript_status, recordings.transcript_status),
+                awaiting_provider = CASE WHEN \(bind: awaiting == nil) THEN recordings.awaiting_provider
+                                         ELSE excluded.awaiting_provider END,
                 updated_at = excluded.updated_at
+            RETURNING *
             """
-        ).run()
-        guard let record = try await recording(sid: update.recordingSid) else {
-            throw StoreError("recording \(update.recordingSid) vanished")
-        }
+        ).first(decoding: RecordingRow.self, with: Self.snake)
+        guard let record = row?.record else { throw StoreError("recording \(update.recordingSid) vanished") }
         return record
     }
 
@@ -432,11 +468,18 @@ extension SQLStore {
 
     /// The answer a recording belongs to and its session, for work that needs the question and role.
     public func answerContext(recordingSid: String) async throws -> (answer: AnswerRecord, session: SessionRecord)? {
+        // One query: background work asks this several times per answer.
         guard
-            let answer = try await database.raw("SELECT * FROM answers WHERE recording_sid = \(bind: recordingSid)")
-                .first(decoding: AnswerRow.self, with: Self.snake)?.record,
-            let session = try await database.raw("SELECT * FROM sessions WHERE id = \(bind: answer.sessionID)")
-                .first(decoding: SessionRow.self, with: Self.snake)?.record
+            let row = try await database.raw(
+                """
+                SELECT a.*, s.id, s.phone, s.role_key, s.role_spoken, s.total, s.status, s.started_at, s.ended_at,
+                       s.debrief
+                FROM answers a JOIN sessions s ON s.id = a.session_id
+                WHERE a.recording_sid = \(bind: recordingSid)
+                """
+            ).first(),
+            let answer = try row.decode(model: AnswerRow.self, with: Self.snake).record,
+            let session = try row.decode(model: SessionRow.self, with: Self.snake).record
         else { return nil }
         return (answer, session)
     }

@@ -62,6 +62,43 @@ struct UnitTests {
         #expect(audio.durationSeconds == 1)
     }
 
+    @Test func aRecordingNamesItsSidAndIsRecognisedByIt() throws {
+        let (wav, _) = FakeAudio.recordingWAV(sid: "RE-named", seconds: 3)
+        #expect(FakeAudio.listName(in: wav) == "RE-named")
+        #expect(FakeAudio.listName(in: wav.dropLast(3)) == nil, "a cut-off chunk names nothing")
+        #expect(FakeAudio.listName(in: WAVAudio.telephony(muLawBytes: [0xFF, 0xFF]).encoded()) == nil)
+        #expect(FakeAudio.listName(in: Data("not a riff file at all".utf8)) == nil)
+
+        let control = FakeControl()
+        control.addRecording(sid: "RE-a", text: "first", seconds: 2)
+        control.addRecording(sid: "RE-b", text: "second", seconds: 2)
+        // The bytes are made again on each use and are the same each time.
+        let served = try #require(control.recordingAudio(sid: "RE-b"))
+        #expect(control.recordingAudio(sid: "RE-b") == served)
+        #expect(control.recording(matching: served)?.text == "second")
+        // The same mu-law re-wrapped without the name is still recognised by its samples, and a name
+        // put on another recording's samples does not make them that recording.
+        let rewrapped = WAVAudio.telephony(muLawBytes: [UInt8](FakeAudio.recordingMuLaw(sid: "RE-a", seconds: 2)))
+        #expect(control.recording(matching: rewrapped.encoded())?.text == "first")
+        let misnamed = FakeAudio.appendingListChunk(to: rewrapped.encoded(), name: "RE-b")
+        #expect(FakeAudio.listName(in: misnamed) == "RE-b")
+        #expect(control.recording(matching: misnamed)?.text == "first")
+    }
+
+    @Test func theRequestLogKeepsTheLatestRequests() {
+        let control = FakeControl()
+        let limit = FakeControl.requestLogLimit
+        for index in 0..<(limit + 5) {
+            control.log(
+                FakeRequestLog(
+                    service: .openAIChat, method: "POST", path: "/v1/chat/completions", query: "\(index)",
+                    headers: [], body: []))
+        }
+        let logged = control.requests(.openAIChat)
+        #expect(logged.count == limit)
+        #expect(logged.first?.query == "5" && logged.last?.query == "\(limit + 4)")
+    }
+
     @Test func behaviorDecodesPartialJSON() throws {
         let behavior = try JSONDecoder().decode(FakeBehavior.self, from: Data(#"{"failure":"drop"}"#.utf8))
         #expect(behavior == .failing(.droppedStream))

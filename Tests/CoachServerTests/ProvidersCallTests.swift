@@ -134,11 +134,40 @@ struct ProviderLine {
         let debrief = try #require(session.debrief)
         #expect(!debrief.isEmpty && !debrief.contains("One thing you did well"), "\(debrief)")
         #expect(report.exchanges(to: "/webhook/response").last?.body.contains("<Play>") == true)
+        // It was worded once its facts were final, not once per analysis and feedback (ten wordings).
+        let drafts = try await store.jobs(state: .done).filter { $0.kind == "draft" && $0.payload.contains(session.id) }
+        #expect((1...5).contains(drafts.count), "\(drafts.count) debrief wordings")
         // Progress on the next call: worded by the model too, prepared while the menu played.
         let progress = try await stack.call([.press("2"), .hangUp], timeScale: 0.3)
         #expect(progress.isClean, "\(progress.violations)")
         #expect(!progress.heardText.contains("You have completed"), "\(progress.heardText)")
         #expect(stack.control.requests(.openAIChat).contains { $0.bodyText.contains("spoken_summary") })
+        try await stack.stop()
+    }
+}
+
+/// The transcription provider fails on every answer: Twilio's transcripts, set aside while the provider
+/// worked, are analysed and sent for feedback in its place.
+@Suite struct TranscriptionFallbackTests {
+    @Test func twiliosTranscriptIsAnalysedWhenTheProviderFails() async throws {
+        let stack = try await ProviderLine.start(deadlineMilliseconds: 4000)
+        stack.control.set(.openAITranscription, .failing(.badRequest))
+        let report = try await stack.call(Moves.interview())
+        await stack.line.running.settle()
+        #expect(report.isClean, "\(report.violations)")
+        let store = stack.line.store
+        let session = try #require(try await store.session(callSid: report.callSid))
+        let answers = try await store.answers(sessionID: session.id)
+        #expect(answers.count == 5)
+        for answer in answers {
+            let sid = try #require(answer.recordingSid)
+            let recording = try #require(try await store.recording(sid: sid))
+            #expect(recording.transcriptSource == "twilio", "\(recording)")
+            #expect(!recording.awaitingProvider, "the failure ended the wait")
+            #expect(recording.analysis != nil, "\(recording)")
+            #expect(recording.modelFeedback != nil, "\(recording)")
+        }
+        #expect(!stack.control.requests(.openAITranscription).isEmpty)
         try await stack.stop()
     }
 }

@@ -238,6 +238,77 @@ import Testing
     }
 }
 
+@Suite struct StoreRecordingProgressTests {
+    @Test(arguments: StoreEngine.available)
+    func theWaitForAProviderTranscriptIsSetEndedOrKept(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let queued = try await store.updateRecording(
+                RecordingUpdate(recordingSid: "RE1", durationSeconds: 30, awaitingProvider: true))
+            #expect(queued.awaitingProvider)
+            // Twilio's transcript and any other callback leave the wait as it is.
+            let twilio = try await store.updateRecording(
+                RecordingUpdate(recordingSid: "RE1", transcript: "twilio words"))
+            #expect(twilio.awaitingProvider && twilio.transcriptSource == "twilio")
+            let ended = try await store.updateRecording(
+                RecordingUpdate(
+                    recordingSid: "RE1", transcript: "provider words", transcriptSource: "openai",
+                    awaitingProvider: false))
+            #expect(!ended.awaitingProvider && ended.transcript == "provider words")
+            #expect(try await store.recording(sid: "RE1")?.awaitingProvider == false)
+            // A recording first seen without the flag is not waiting.
+            let plain = try await store.updateRecording(RecordingUpdate(recordingSid: "RE2", transcript: "words"))
+            #expect(!plain.awaitingProvider)
+        }
+    }
+
+    @Test(arguments: StoreEngine.available)
+    func answersAreSettledWhenEachBeforeTheNumberIsAnalysedOrHasNothingToAnalyse(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let session = try await store.openSession(callSid: "CA1", caller: .withheld, role: .general, total: 5)
+            #expect(try await store.answersSettled(sessionID: session.id, before: 1), "nothing comes before the first")
+            #expect(try await !store.answersSettled(sessionID: session.id, before: 4), "no answers stored yet")
+            // 1: analysed; 2: no recording; 3: silent; 4: transcribed, not analysed yet.
+            try await store.saveAnswer(Sample.answer(number: 1, sessionID: session.id, recordingSid: "RE1"))
+            _ = try await store.updateRecording(RecordingUpdate(recordingSid: "RE1", transcript: "t1"))
+            try await store.saveAnalysis(Sample.analysis(), recordingSid: "RE1")
+            try await store.saveAnswer(Sample.answer(number: 2, sessionID: session.id))
+            try await store.saveAnswer(
+                Sample.answer(number: 3, sessionID: session.id, recordingSid: "RE3", durationSeconds: 0))
+            #expect(try await store.answersSettled(sessionID: session.id, before: 4))
+            try await store.saveAnswer(Sample.answer(number: 4, sessionID: session.id, recordingSid: "RE4"))
+            _ = try await store.updateRecording(RecordingUpdate(recordingSid: "RE4", transcript: "t4"))
+            #expect(try await !store.answersSettled(sessionID: session.id, before: 5))
+            try await store.saveAnalysis(Sample.analysis(), recordingSid: "RE4")
+            #expect(try await store.answersSettled(sessionID: session.id, before: 5))
+            #expect(try await !store.answersSettled(sessionID: "another-session", before: 5))
+        }
+    }
+
+    @Test(arguments: StoreEngine.available)
+    func transcriptsAndAnswerContextsComeFromOneSession(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let session = try await store.openSession(
+                callSid: "CA1", caller: .known(Sample.phone), role: Sample.role, total: 3)
+            let other = try await store.openSession(callSid: "CA2", caller: .withheld, role: .general, total: 3)
+            for (number, sid, text) in [(1, "RE1", "first"), (2, "RE2", nil), (3, "RE3", "third")] {
+                try await store.saveAnswer(Sample.answer(number: number, sessionID: session.id, recordingSid: sid))
+                _ = try await store.updateRecording(RecordingUpdate(recordingSid: sid, transcript: text))
+            }
+            try await store.saveAnswer(
+                Sample.answer(callSid: "CA2", number: 1, sessionID: other.id, recordingSid: "RE9"))
+            _ = try await store.updateRecording(RecordingUpdate(recordingSid: "RE9", transcript: "other"))
+            #expect(try await store.transcripts(sessionID: session.id) == [1: "first", 3: "third"])
+            #expect(try await store.transcripts(sessionID: other.id) == [1: "other"])
+
+            let context = try #require(try await store.answerContext(recordingSid: "RE3"))
+            #expect(context.answer == Sample.answer(number: 3, sessionID: session.id, recordingSid: "RE3"))
+            #expect(context.session == session)
+            #expect(try await store.answerContext(recordingSid: "RE9")?.session == other)
+            #expect(try await store.answerContext(recordingSid: "RE-none") == nil)
+        }
+    }
+}
+
 @Suite struct StoreDraftAndAudioTests {
     @Test(arguments: StoreEngine.available)
     func aDraftIsUsedOnlyForTheTemplateItWasMadeFrom(engine: StoreEngine) async throws {

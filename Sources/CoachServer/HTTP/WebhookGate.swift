@@ -23,8 +23,13 @@ struct WebhookGate: Sendable {
     func twiml(
         _ route: String, _ request: Request, _ handler: @Sendable (TwilioParameters) async throws -> TwiMLDocument
     ) async -> Response {
+        await timed(route) { started in await answer(route, request, handler, started: started) }
+    }
+
+    /// Runs `respond` and records how long it took in the route's webhook histogram.
+    private func timed(_ route: String, _ respond: (ContinuousClock.Instant) async -> Response) async -> Response {
         let started = ContinuousClock.now
-        let response = await answer(route, request, handler, started: started)
+        let response = await respond(started)
         metrics.webhook(route: route, seconds: Self.seconds(since: started))
         return response
     }
@@ -59,10 +64,7 @@ struct WebhookGate: Sendable {
     func callback(
         _ route: String, _ request: Request, _ handler: @Sendable (TwilioParameters) async throws -> Void
     ) async -> Response {
-        let started = ContinuousClock.now
-        let response = await store(route, request, handler, started: started)
-        metrics.webhook(route: route, seconds: Self.seconds(since: started))
-        return response
+        await timed(route) { started in await store(route, request, handler, started: started) }
     }
 
     private func store(
@@ -141,8 +143,7 @@ struct WebhookGate: Sendable {
         _ route: String, _ params: TwilioParameters?, _ outcome: String, _ started: ContinuousClock.Instant,
         level: Logger.Level = .info
     ) {
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let milliseconds = Self.seconds(since: started) * 1000
         logger.log(
             level: level, "webhook",
             metadata: [

@@ -1,6 +1,7 @@
 import CoachStore
 import Foundation
 import Logging
+import Synchronization
 
 /// Puts background work in the durable queue and wakes a worker: this instance's at once, other
 /// instances' through PostgreSQL NOTIFY. A webhook only ever enqueues; it never waits for the work.
@@ -12,11 +13,19 @@ struct JobQueue: Sendable {
     let signals: Signals
     let maxAttempts: Int
     let logger: Logger
+    /// Keys this process queued, or found queued, within the last minute.
+    let recent = RecentKeys(seconds: 60)
 
     func enqueue(_ work: BackgroundWork) async {
+        let key = work.key
+        // The same work is asked for again and again (each callback of a recording asks for its
+        // feedback); within a minute the database's answer is known, so skip the round trip. The
+        // database stays the judge across instances, and its idempotency window is ten times longer.
+        guard !recent.contains(key) else { return }
         do {
             let queued = try await store.enqueue(
-                NewJob(key: work.key, kind: work.kind, payload: work.payload, maxAttempts: maxAttempts))
+                NewJob(key: key, kind: work.kind, payload: work.payload, maxAttempts: maxAttempts))
+            recent.insert(key)
             guard queued else { return }
             await signals.signal(Signals.jobs)
             try await store.notify(channel: Self.channel, payload: Signals.jobs)
@@ -34,6 +43,42 @@ struct JobQueue: Sendable {
             try await store.notify(channel: Self.channel, payload: topic)
         } catch {
             logger.warning("could not notify other instances", metadata: ["topic": "\(topic)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Strings seen within the last `seconds`; older ones are swept out once a period.
+final class RecentKeys: Sendable {
+    let seconds: Double
+    private let state: Mutex<State>
+
+    private struct State {
+        var seen: [String: ContinuousClock.Instant] = [:]
+        var swept = ContinuousClock.now
+    }
+
+    init(seconds: Double) {
+        self.seconds = seconds
+        self.state = Mutex(State())
+    }
+
+    func contains(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
+        state.withLock { state in
+            guard let at = state.seen[key] else { return false }
+            return now - at < .seconds(seconds)
+        }
+    }
+
+    /// Keys held now, expired or not: what the sweeps leave.
+    var count: Int { state.withLock { $0.seen.count } }
+
+    func insert(_ key: String, now: ContinuousClock.Instant = .now) {
+        state.withLock { state in
+            state.seen[key] = now
+            if now - state.swept >= .seconds(seconds) {
+                state.seen = state.seen.filter { now - $0.value < .seconds(seconds) }
+                state.swept = now
+            }
         }
     }
 }

@@ -127,11 +127,13 @@ public struct CallService: Sendable {
                 recordingSid: recordingSid, recordingURL: params["RecordingUrl"], durationSeconds: duration,
                 ending: ending))
         if let recordingSid {
+            let url = params["RecordingUrl"]
+            let providerTranscribes = recordings.providerTranscribes(url: url, seconds: duration)
             try await recordings.merge(
                 RecordingUpdate(
-                    recordingSid: recordingSid, callSid: callSid, recordingURL: params["RecordingUrl"],
-                    durationSeconds: duration))
-            if let url = params["RecordingUrl"], duration > 0 {
+                    recordingSid: recordingSid, callSid: callSid, recordingURL: url, durationSeconds: duration,
+                    awaitingProvider: providerTranscribes ? true : nil))
+            if providerTranscribes, let url {
                 await recordings.transcribe(recordingSid: recordingSid, recordingURL: url, callSid: callSid)
             }
         }

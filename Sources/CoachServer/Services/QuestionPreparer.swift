@@ -91,15 +91,10 @@ struct QuestionPreparer: Sendable {
         }
         let earlierQuestions = prepared.filter { $0.number < key.number }
         // Every earlier question of this call, answered or not yet, with the transcripts that are in.
-        var answers: [AnswerRecord] = []
-        if let session { answers = try await store.answers(sessionID: session.id) }
-        var earlier: [EarlierAnswer] = []
-        for question in earlierQuestions {
-            var transcript: String?
-            if let sid = answers.first(where: { $0.number == question.number })?.recordingSid {
-                transcript = try await store.recording(sid: sid)?.transcript
-            }
-            earlier.append(EarlierAnswer(question: question.question.text, transcript: transcript))
+        var transcripts: [Int: String] = [:]
+        if let session { transcripts = try await store.transcripts(sessionID: session.id) }
+        let earlier = earlierQuestions.map {
+            EarlierAnswer(question: $0.question.text, transcript: transcripts[$0.number])
         }
         return QuestionRequest(
             role: role, number: key.number, total: session?.total ?? questionsPerInterview, excludedIDs: excluded,

@@ -18,6 +18,10 @@ struct RecordingIntake: Sendable {
     func merge(_ update: RecordingUpdate) async throws {
         let record = try await store.updateRecording(update)
         guard let transcript = record.transcript else { return }
+        // While a provider's transcript is on its way Twilio's is only the fallback: analysing it, and
+        // paying the model for feedback on it, would be undone when the provider's words replace it.
+        // The provider's failure ends the wait, and Twilio's is analysed then.
+        if record.awaitingProvider, record.transcriptSource == "twilio" { return }
         var analysis = record.analysis
         if analysis == nil, let seconds = record.durationSeconds {
             let fresh = analyzer.analyze(transcript: transcript, seconds: seconds, timing: record.speechTiming)
@@ -32,16 +36,25 @@ struct RecordingIntake: Sendable {
         }
     }
 
-    /// The debrief as it would be spoken now, synthesised ahead: at the last answer the analyses
-    /// of the earlier ones are in, so its audio is usually ready when the caller reaches it.
+    /// The debrief as it will be spoken, worded and synthesised ahead: it speaks of the answers before
+    /// the last, so it is final (and prepared) while the caller gives the last one. Nothing is prepared
+    /// before every one of those is settled: each earlier template would be superseded unheard, at the
+    /// cost of a model call and a synthesis. Any later change (model feedback folded in) prepares the
+    /// new text; the last answer's own events check again, in case an earlier answer settled unnoticed.
     func prepareDebrief(recordingSid: String) async throws {
         guard voice.synthesizer != nil || drafts.writer != nil,
-            let context = try await store.answerContext(recordingSid: recordingSid)
+            let context = try await store.answerContext(recordingSid: recordingSid),
+            try await store.answersSettled(sessionID: context.session.id, before: context.session.total)
         else { return }
         let analyses = try await store.analyses(sessionID: context.session.id, before: context.session.total)
         await drafts.prepare(
             .debrief, owner: context.session.id,
             template: Debrief.text(analyses: analyses, answered: context.session.total))
+    }
+
+    /// Whether a recording of `seconds` at `url` goes to the transcription provider.
+    func providerTranscribes(url: String?, seconds: Double) -> Bool {
+        providers.transcriber != nil && url != nil && seconds > 0
     }
 
     /// The Record action arrived: with a transcription provider, queue the download and transcription.
@@ -64,6 +77,8 @@ struct RecordingIntake: Sendable {
             logger.warning(
                 "transcription failed; Twilio's transcription stays",
                 metadata: ["call_sid": "\(callSid)", "recording": "\(recordingSid)", "error": "\(error)"])
+            // Twilio's transcript, in now or later, is the one to analyse.
+            try await merge(RecordingUpdate(recordingSid: recordingSid, callSid: callSid, awaitingProvider: false))
             return
         }
         try Task.checkCancellation()
@@ -71,7 +86,7 @@ struct RecordingIntake: Sendable {
             RecordingUpdate(
                 recordingSid: recordingSid, callSid: callSid, transcript: transcript.text,
                 transcriptStatus: "completed", transcriptSource: transcriber.name,
-                speechTiming: SpeechTiming(words: transcript.words)))
+                speechTiming: SpeechTiming(words: transcript.words), awaitingProvider: false))
     }
 
     /// The job: the model's feedback on `transcript`, stored only while it is still the recording's.
