@@ -197,7 +197,7 @@ public final class FakeControl: Sendable {
 
     /// The WAV bytes served for a recording, e.g. to upload them straight to the transcriber in a test.
     public func recordingAudio(sid: String) -> Data? {
-        state.withLock { $0.recordings[sid]?.wav }
+        recording(sid: sid)?.wav  // made outside the lock: a minute of audio is half a megabyte
     }
 
     func recording(sid: String) -> FakeRecording? {
