@@ -83,8 +83,8 @@ struct FakeRecording: Sendable {
     var seconds: Double
     var layout: FakeSpeechLayout
 
-    /// The exact WAV bytes served; unique per sid, made again on each use rather than kept.
-    var wav: Data { FakeAudio.recordingWAV(sid: sid, seconds: seconds).wav }
+    /// The exact WAV bytes served; unique per sid, made on use and kept only for the latest few.
+    var wav: Data { RecentRecordingBytes.shared.wav(sid: sid, seconds: seconds) }
     /// The mu-law data chunk, so a re-wrapped upload is still recognised.
     var muLaw: Data { FakeAudio.recordingMuLaw(sid: sid, seconds: seconds) }
 }
@@ -277,5 +277,25 @@ public final class FakeControl: Sendable {
     /// Back to a fresh control: normal behaviors, empty logs, no recordings, no credentials.
     public func reset() {
         state.withLock { $0 = State() }
+    }
+}
+
+/// The WAV bytes of the recordings used last: a client downloads a recording and uploads it to the
+/// transcriber within moments, and making the same minute of audio twice was a tenth of the fakes' time.
+private final class RecentRecordingBytes: Sendable {
+    static let shared = RecentRecordingBytes()
+    private static let limit = 64
+    private let state = Mutex<(bytes: [String: Data], order: [String])>(([:], []))
+
+    func wav(sid: String, seconds: Double) -> Data {
+        let key = "\(sid)/\(seconds)"
+        if let bytes = state.withLock({ $0.bytes[key] }) { return bytes }
+        let bytes = FakeAudio.recordingWAV(sid: sid, seconds: seconds).wav
+        state.withLock { state in
+            guard state.bytes.updateValue(bytes, forKey: key) == nil else { return }
+            state.order.append(key)
+            if state.order.count > Self.limit { state.bytes[state.order.removeFirst()] = nil }
+        }
+        return bytes
     }
 }

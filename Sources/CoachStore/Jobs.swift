@@ -182,19 +182,19 @@ extension SQLStore {
     }
 
     public func job(id: String) async throws -> JobRecord? {
-        try await database.raw("SELECT * FROM jobs WHERE id = \(bind: id)")
+        try await reader.raw("SELECT * FROM jobs WHERE id = \(bind: id)")
             .first(decoding: JobRow.self, with: Self.snake)?.record
     }
 
     public func jobs(state: JobState) async throws -> [JobRecord] {
-        try await database.raw("SELECT * FROM jobs WHERE state = \(bind: state.rawValue) ORDER BY updated_at")
+        try await reader.raw("SELECT * FROM jobs WHERE state = \(bind: state.rawValue) ORDER BY updated_at")
             .all(decoding: JobRow.self, with: Self.snake).map(\.record)
     }
 
     /// How many jobs are in each state (every state present, zero when none).
     public func jobCounts() async throws -> [JobState: Int] {
         var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
-        for row in try await database.raw("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state").all() {
+        for row in try await reader.raw("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state").all() {
             if let state = JobState(rawValue: try row.decode(column: "state", as: String.self)) {
                 counts[state] = try row.decode(column: "n", as: Int.self)
             }

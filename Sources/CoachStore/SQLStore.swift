@@ -13,6 +13,9 @@ import SQLiteKit
 /// on SQLite (embedded, one process) and PostgreSQL (many instances sharing the calls).
 public final class SQLStore: Sendable {
     public let database: any SQLDatabase
+    /// Where plain reads go: on an SQLite file a second connection, so reads run beside writes (WAL
+    /// lets them) instead of queueing behind them; elsewhere `database` itself.
+    public let reader: any SQLDatabase
     /// "sqlite" or "postgresql".
     public let engine: String
     /// Where notifications between instances go; nil on SQLite, where one process has everything.
@@ -20,10 +23,11 @@ public final class SQLStore: Sendable {
     private let close: @Sendable () async throws -> Void
 
     public init(
-        database: any SQLDatabase, engine: String, postgresConfiguration: SQLPostgresConfiguration? = nil,
-        close: @escaping @Sendable () async throws -> Void
+        database: any SQLDatabase, reader: (any SQLDatabase)? = nil, engine: String,
+        postgresConfiguration: SQLPostgresConfiguration? = nil, close: @escaping @Sendable () async throws -> Void
     ) {
         self.database = database
+        self.reader = reader ?? database
         self.engine = engine
         self.postgresConfiguration = postgresConfiguration
         self.close = close
@@ -40,21 +44,67 @@ public final class SQLStore: Sendable {
         case .sqliteFile(let path):
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let store = try await openSQLite(.file(path: path), logger: logger)
-            // WAL lets readers proceed during a write; NORMAL sync is durable across process crashes.
-            _ = try await store.database.raw("PRAGMA journal_mode=WAL").all()
-            try await store.database.raw("PRAGMA synchronous=NORMAL").run()
-            return store
+            return try await openSQLiteFile(path: path, logger: logger)
         case .postgres(let url):
             return try await openPostgres(SQLPostgresConfiguration(url: url), poolSize: poolSize, logger: logger)
         }
     }
 
     static func openSQLite(_ storage: SQLiteConnection.Storage, logger: Logger) async throws -> SQLStore {
-        // One connection: SQLite has a single writer anyway, and it keeps ":memory:" databases whole.
+        // One connection keeps a ":memory:" database whole.
         let connection = try await SQLiteConnection.open(storage: storage, logger: logger)
         try await connection.sql().raw("PRAGMA foreign_keys=ON").run()
         return SQLStore(database: connection.sql(), engine: "sqlite") { try await connection.close() }
+    }
+
+    /// Two connections to a file: every write on one (SQLite has a single writer anyway), plain reads
+    /// on the other. Each runs its blocking calls on a thread of its own, so a read never waits for a
+    /// thread that is waiting for the writer. Under load the one connection was the queue every
+    /// webhook stood in, a few milliseconds per query.
+    static func openSQLiteFile(path: String, logger: Logger) async throws -> SQLStore {
+        var opened: [(SQLiteConnection, NIOThreadPool)] = []
+        func closeAll() async throws {
+            for (connection, thread) in opened.reversed() {
+                try await connection.close()
+                try await thread.shutdownGracefully()
+            }
+        }
+        do {
+            for role in ["writer", "reader"] {
+                let thread = NIOThreadPool(numberOfThreads: 1)
+                thread.start()
+                do {
+                    let connection = try await SQLiteConnection.open(
+                        storage: .file(path: path), threadPool: thread, logger: logger,
+                        on: MultiThreadedEventLoopGroup.singleton.any())
+                    opened.append((connection, thread))
+                } catch {
+                    try? await thread.shutdownGracefully()
+                    throw error
+                }
+                let sql = opened[opened.count - 1].0.sql()
+                // A reader may meet a checkpoint, the writer a reader's lock on recovery: wait, not fail.
+                try await sql.raw("PRAGMA busy_timeout=5000").run()
+                if role == "writer" {
+                    // WAL lets the reader proceed during a write; NORMAL sync is durable across crashes.
+                    _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
+                    try await sql.raw("PRAGMA synchronous=NORMAL").run()
+                    try await sql.raw("PRAGMA foreign_keys=ON").run()
+                } else {
+                    try await sql.raw("PRAGMA query_only=ON").run()
+                }
+            }
+        } catch {
+            try? await closeAll()
+            throw error
+        }
+        let connections = opened
+        return SQLStore(database: connections[0].0.sql(), reader: connections[1].0.sql(), engine: "sqlite") {
+            for (connection, thread) in connections.reversed() {
+                try await connection.close()
+                try await thread.shutdownGracefully()
+            }
+        }
     }
 
     public static func openPostgres(
@@ -107,7 +157,7 @@ public final class SQLStore: Sendable {
 
 extension SQLStore {
     public func caller(phone: String) async throws -> CallerProfile? {
-        try await database.raw("SELECT * FROM callers WHERE phone = \(bind: phone)")
+        try await reader.raw("SELECT * FROM callers WHERE phone = \(bind: phone)")
             .first(decoding: CallerRow.self, with: Self.snake)?.profile
     }
 
@@ -129,7 +179,7 @@ extension SQLStore {
             ).run()
             if returning {
                 // Returning means an earlier call, not an earlier webhook of this same call.
-                let earlier = try await database.raw(
+                let earlier = try await reader.raw(
                     "SELECT COUNT(*) AS n FROM calls WHERE phone = \(bind: phone) AND call_sid <> \(bind: callSid)"
                 ).first(decodingColumn: "n", as: Int.self)
                 returning = (earlier ?? 0) > 0
@@ -148,7 +198,7 @@ extension SQLStore {
     }
 
     public func call(callSid: String) async throws -> CallRecord? {
-        try await database.raw("SELECT * FROM calls WHERE call_sid = \(bind: callSid)")
+        try await reader.raw("SELECT * FROM calls WHERE call_sid = \(bind: callSid)")
             .first(decoding: CallRow.self, with: Self.snake)?.record
     }
 
@@ -174,7 +224,7 @@ extension SQLStore {
 
     /// Calls started after `startedAfter` that have not ended: the calls on the line right now.
     public func activeCallCount(startedAfter: Date) async throws -> Int {
-        let row = try await database.raw(
+        let row = try await reader.raw(
             """
             SELECT COUNT(*) AS n FROM calls WHERE ended_at IS NULL AND started_at > \(bind: startedAfter.timeIntervalSince1970)
             """
@@ -235,7 +285,7 @@ extension SQLStore {
     }
 
     public func session(callSid: String) async throws -> SessionRecord? {
-        try await database.raw("SELECT * FROM sessions WHERE call_sid = \(bind: callSid)")
+        try await reader.raw("SELECT * FROM sessions WHERE call_sid = \(bind: callSid)")
             .first(decoding: SessionRow.self, with: Self.snake)?.record
     }
 
@@ -254,13 +304,13 @@ extension SQLStore {
     }
 
     public func preparedQuestion(callSid: String, number: Int) async throws -> PreparedQuestion? {
-        try await database.raw(
+        try await reader.raw(
             "SELECT * FROM questions WHERE call_sid = \(bind: callSid) AND number = \(bind: number)"
         ).first(decoding: QuestionRow.self, with: Self.snake)?.prepared
     }
 
     public func preparedQuestions(callSid: String) async throws -> [PreparedQuestion] {
-        try await database.raw("SELECT * FROM questions WHERE call_sid = \(bind: callSid) ORDER BY number")
+        try await reader.raw("SELECT * FROM questions WHERE call_sid = \(bind: callSid) ORDER BY number")
             .all(decoding: QuestionRow.self, with: Self.snake).compactMap(\.prepared)
     }
 
@@ -295,6 +345,19 @@ extension SQLStore {
         return stored
     }
 
+    /// Question `number` if it can be asked now (prepared for `roleKey`, or asked already), marked asked
+    /// in the same statement; nil when it is not ready. One round trip on the path of every question.
+    public func takeQuestion(callSid: String, number: Int, roleKey: String) async throws -> PreparedQuestion? {
+        try await database.raw(
+            """
+            UPDATE questions SET status = 'asked'
+            WHERE call_sid = \(bind: callSid) AND number = \(bind: number)
+              AND (status = 'asked' OR role_key = \(bind: roleKey))
+            RETURNING *
+            """
+        ).first(decoding: QuestionRow.self, with: Self.snake)?.prepared
+    }
+
     public func markAsked(callSid: String, number: Int) async throws {
         try await database.raw(
             "UPDATE questions SET status = 'asked' WHERE call_sid = \(bind: callSid) AND number = \(bind: number)"
@@ -322,19 +385,19 @@ extension SQLStore {
     }
 
     public func answer(callSid: String, number: Int) async throws -> AnswerRecord? {
-        try await database.raw(
+        try await reader.raw(
             "SELECT * FROM answers WHERE call_sid = \(bind: callSid) AND number = \(bind: number)"
         ).first(decoding: AnswerRow.self, with: Self.snake)?.record
     }
 
     public func answers(sessionID: String) async throws -> [AnswerRecord] {
-        try await database.raw("SELECT * FROM answers WHERE session_id = \(bind: sessionID) ORDER BY number")
+        try await reader.raw("SELECT * FROM answers WHERE session_id = \(bind: sessionID) ORDER BY number")
             .all(decoding: AnswerRow.self, with: Self.snake).compactMap(\.record)
     }
 
     /// The transcripts stored so far for a session's answers, by answer number.
     public func transcripts(sessionID: String) async throws -> [Int: String] {
-        let rows = try await database.raw(
+        let rows = try await reader.raw(
             """
             SELECT a.number, r.transcript FROM answers a JOIN recordings r ON r.recording_sid = a.recording_sid
             WHERE a.session_id = \(bind: sessionID) AND r.transcript IS NOT NULL
@@ -350,7 +413,7 @@ extension SQLStore {
 
     /// Question ids this number has been asked in earlier calls, so a returning caller hears new ones.
     public func askedQuestionIDs(phone: String) async throws -> Set<String> {
-        let ids = try await database.raw(
+        let ids = try await reader.raw(
             """
             SELECT a.question_id FROM answers a JOIN sessions s ON s.id = a.session_id
             WHERE s.phone = \(bind: phone)
@@ -361,7 +424,7 @@ extension SQLStore {
 
     /// Every session of this number with the analyses stored so far, oldest first.
     public func history(phone: String) async throws -> [(session: SessionRecord, analyses: [AnswerAnalysis])] {
-        let sessions = try await database.raw(
+        let sessions = try await reader.raw(
             "SELECT * FROM sessions WHERE phone = \(bind: phone) ORDER BY started_at"
         ).all(decoding: SessionRow.self, with: Self.snake).compactMap(\.record)
         var result: [(SessionRecord, [AnswerAnalysis])] = []
@@ -374,7 +437,7 @@ extension SQLStore {
     /// Analyses of a session's answers that are ready now, in answer order.
     /// Model feedback, where it arrived, is folded into each analysis. `before`: only answers numbered lower.
     public func analyses(sessionID: String, before number: Int = .max) async throws -> [AnswerAnalysis] {
-        try await database.raw(
+        try await reader.raw(
             """
             SELECT r.* FROM answers a JOIN recordings r ON r.recording_sid = a.recording_sid
             WHERE a.session_id = \(bind: sessionID) AND r.analysis IS NOT NULL AND a.number < \(bind: number)
@@ -389,7 +452,7 @@ extension SQLStore {
     /// (no recording, or a silent one): the facts a debrief speaks of are then final. Counts rows only,
     /// so the question costs no JSON.
     public func answersSettled(sessionID: String, before number: Int) async throws -> Bool {
-        let settled = try await database.raw(
+        let settled = try await reader.raw(
             """
             SELECT COUNT(*) AS n FROM answers a LEFT JOIN recordings r ON r.recording_sid = a.recording_sid
             WHERE a.session_id = \(bind: sessionID) AND a.number < \(bind: number)
@@ -452,7 +515,7 @@ extension SQLStore {
     }
 
     public func recording(sid: String) async throws -> RecordingRecord? {
-        try await database.raw("SELECT * FROM recordings WHERE recording_sid = \(bind: sid)")
+        try await reader.raw("SELECT * FROM recordings WHERE recording_sid = \(bind: sid)")
             .first(decoding: RecordingRow.self, with: Self.snake)?.record
     }
 
@@ -470,7 +533,7 @@ extension SQLStore {
     public func answerContext(recordingSid: String) async throws -> (answer: AnswerRecord, session: SessionRecord)? {
         // One query: background work asks this several times per answer.
         guard
-            let row = try await database.raw(
+            let row = try await reader.raw(
                 """
                 SELECT a.*, s.id, s.phone, s.role_key, s.role_spoken, s.total, s.status, s.started_at, s.ended_at,
                        s.debrief
@@ -512,7 +575,7 @@ extension SQLStore {
 
     /// The wording of `template`, if a draft was made from exactly that template.
     public func draft(kind: String, owner: String, template: String) async throws -> String? {
-        try await database.raw(
+        try await reader.raw(
             """
             SELECT worded FROM worded_drafts
             WHERE kind = \(bind: kind) AND owner = \(bind: owner) AND template = \(bind: template)
@@ -526,13 +589,13 @@ extension SQLStore {
 extension SQLStore {
     public func audio(key: String) async throws -> (contentType: String, bytes: Data)? {
         guard
-            let row = try await database.raw("SELECT content_type, bytes FROM audio WHERE key = \(bind: key)").first()
+            let row = try await reader.raw("SELECT content_type, bytes FROM audio WHERE key = \(bind: key)").first()
         else { return nil }
         return (try row.decode(column: "content_type", as: String.self), try row.decode(column: "bytes", as: Data.self))
     }
 
     public func hasAudio(key: String) async throws -> Bool {
-        try await database.raw("SELECT key FROM audio WHERE key = \(bind: key)").first() != nil
+        try await reader.raw("SELECT key FROM audio WHERE key = \(bind: key)").first() != nil
     }
 
     public func saveAudio(key: String, contentType: String, bytes: Data) async throws {

@@ -185,6 +185,27 @@ import Testing
         }
     }
 
+    /// Taking a question reads and marks it in one statement, and only when it suits the role.
+    @Test(arguments: StoreEngine.available)
+    func aQuestionIsTakenOnlyWhenReadyForTheRoleOrAskedAlready(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            _ = try await store.beginCall(callSid: "CA1", caller: .withheld)
+            #expect(try await store.takeQuestion(callSid: "CA1", number: 1, roleKey: "general") == nil)
+            let prepared = try await store.savePreparedQuestion(
+                callSid: "CA1", number: 1, question: Sample.question("q1"), roleKey: "general", audioKey: "a1")
+            #expect(prepared.status == .ready)
+            // Prepared for another role: not taken, and still ready.
+            #expect(try await store.takeQuestion(callSid: "CA1", number: 1, roleKey: "sales") == nil)
+            #expect(try await store.preparedQuestion(callSid: "CA1", number: 1)?.status == .ready)
+            let taken = try #require(try await store.takeQuestion(callSid: "CA1", number: 1, roleKey: "general"))
+            #expect(taken.status == .asked && taken.question == prepared.question && taken.audioKey == "a1")
+            #expect(try await store.preparedQuestion(callSid: "CA1", number: 1) == taken)
+            // Once asked it is the caller's question whatever the role is now (a retried webhook).
+            #expect(try await store.takeQuestion(callSid: "CA1", number: 1, roleKey: "sales") == taken)
+            #expect(try await store.takeQuestion(callSid: "CA2", number: 1, roleKey: "general") == nil)
+        }
+    }
+
     /// A preparation that started before the caller chose a role loses the race to one for the role.
     @Test(arguments: StoreEngine.available)
     func aReadyQuestionForAnotherRoleGivesWayToOneForTheCallsRole(engine: StoreEngine) async throws {

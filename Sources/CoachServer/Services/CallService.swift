@@ -112,6 +112,8 @@ public struct CallService: Sendable {
         let received = Date()
         let callSid = try params.requireCallSid()
         let number = params.queryInt("q", default: 0)
+        // Both reads go to the database together: under load each waits its turn on the connection.
+        async let askedLookup = store.preparedQuestion(callSid: callSid, number: number)
         guard let session = try await store.session(callSid: callSid), number >= 1, number <= session.total else {
             logger.warning("answer for no interview", metadata: ["call_sid": "\(callSid)", "q": "\(number)"])
             return flow.menu(attempt: 1, preface: [.say(SpokenCopy.apology)])
@@ -119,7 +121,7 @@ public struct CallService: Sendable {
         let ending = AnswerEnding(digits: params.digits)
         let duration = Double(params["RecordingDuration"] ?? "") ?? 0
         let recordingSid = params["RecordingSid"].flatMap { $0.isEmpty ? nil : $0 }
-        let asked = try await store.preparedQuestion(callSid: callSid, number: number)?.question
+        let asked = try await askedLookup?.question
         let question = asked ?? Question(id: "unknown", text: "", competency: .problemSolving, origin: .bank)
         try await store.saveAnswer(
             AnswerRecord(
@@ -218,11 +220,11 @@ public struct CallService: Sendable {
         return flow.hold(number: number, attempt: 1, preface: preface, heldSince: answeredAt)
     }
 
+    /// Speaks `prepared`, which is stored as asked (taken by `readyQuestion`, or stored so).
     private func ask(
         _ prepared: PreparedQuestion, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil
     ) async throws -> TwiMLDocument {
         if let answeredAt { metrics.callerWait(seconds: CallerWait.seconds(since: answeredAt)) }
-        try await store.markAsked(callSid: session.callSid, number: prepared.number)
         // While the caller answers this one, the next one is made ready.
         if prepared.number < session.total {
             await preparer.prepare(callSid: session.callSid, number: prepared.number + 1, role: session.role)
@@ -233,10 +235,10 @@ public struct CallService: Sendable {
         return flow.ask(number: prepared.number, question: speech, preface: preface)
     }
 
-    /// A prepared question usable for this session: already asked, or prepared for the session's role.
+    /// A prepared question usable for this session (already asked, or prepared for the session's
+    /// role), marked asked as it is read.
     private func readyQuestion(callSid: String, number: Int, session: SessionRecord) async throws -> PreparedQuestion? {
-        guard let prepared = try await store.preparedQuestion(callSid: callSid, number: number) else { return nil }
-        return prepared.status == .asked || prepared.roleKey == session.role.key ? prepared : nil
+        try await store.takeQuestion(callSid: callSid, number: number, roleKey: session.role.key)
     }
 
     // MARK: Callbacks
