@@ -63,29 +63,24 @@ public final class SQLStore: Sendable {
     /// webhook stood in, a few milliseconds per query.
     static func openSQLiteFile(path: String, logger: Logger) async throws -> SQLStore {
         var opened: [(SQLiteConnection, NIOThreadPool)] = []
-        func closeAll() async throws {
-            for (connection, thread) in opened.reversed() {
-                try await connection.close()
-                try await thread.shutdownGracefully()
-            }
-        }
         do {
-            for role in ["writer", "reader"] {
+            for writer in [true, false] {
                 let thread = NIOThreadPool(numberOfThreads: 1)
                 thread.start()
+                let connection: SQLiteConnection
                 do {
-                    let connection = try await SQLiteConnection.open(
+                    connection = try await SQLiteConnection.open(
                         storage: .file(path: path), threadPool: thread, logger: logger,
                         on: MultiThreadedEventLoopGroup.singleton.any())
-                    opened.append((connection, thread))
                 } catch {
                     try? await thread.shutdownGracefully()
                     throw error
                 }
-                let sql = opened[opened.count - 1].0.sql()
-                // A reader may meet a checkpoint, the writer a reader's lock on recovery: wait, not fail.
+                opened.append((connection, thread))
+                let sql = connection.sql()
+                // Waiting beats failing while the file is busy for a moment (a checkpoint, a recovery).
                 try await sql.raw("PRAGMA busy_timeout=5000").run()
-                if role == "writer" {
+                if writer {
                     // WAL lets the reader proceed during a write; NORMAL sync is durable across crashes.
                     _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
                     try await sql.raw("PRAGMA synchronous=NORMAL").run()
@@ -95,15 +90,19 @@ public final class SQLStore: Sendable {
                 }
             }
         } catch {
-            try? await closeAll()
+            try? await close(opened)
             throw error
         }
         let connections = opened
         return SQLStore(database: connections[0].0.sql(), reader: connections[1].0.sql(), engine: "sqlite") {
-            for (connection, thread) in connections.reversed() {
-                try await connection.close()
-                try await thread.shutdownGracefully()
-            }
+            try await close(connections)
+        }
+    }
+
+    private static func close(_ connections: [(SQLiteConnection, NIOThreadPool)]) async throws {
+        for (connection, thread) in connections.reversed() {
+            try await connection.close()
+            try await thread.shutdownGracefully()
         }
     }
 
