@@ -161,22 +161,22 @@ extension SQLStore {
     }
 
     /// Registers the call (once; a retried webhook changes nothing) and, for a known number, the caller.
-    /// Returns the call and whether this number has called before.
+    /// Returns the call and whether this number has called before. A first-time caller costs two
+    /// statements: this is the path to the greeting.
     public func beginCall(callSid: String, caller: CallerNumber) async throws -> (call: CallRecord, returning: Bool) {
         let now = Clock.now()
         var returning = false
         var profileRole: PracticeRole?
         if let phone = caller.number {
-            let profile = try await self.caller(phone: phone)
-            profileRole = profile?.role
-            returning = profile != nil
-            try await database.raw(
+            let created = try await database.raw(
                 """
                 INSERT INTO callers (phone, created_at, updated_at) VALUES (\(bind: phone), \(bind: now), \(bind: now))
                 ON CONFLICT (phone) DO NOTHING
+                RETURNING phone
                 """
-            ).run()
-            if returning {
+            ).all()
+            if created.isEmpty {
+                profileRole = try await self.caller(phone: phone)?.role
                 // Returning means an earlier call, not an earlier webhook of this same call.
                 let earlier = try await reader.raw(
                     "SELECT COUNT(*) AS n FROM calls WHERE phone = \(bind: phone) AND call_sid <> \(bind: callSid)"
@@ -184,14 +184,17 @@ extension SQLStore {
                 returning = (earlier ?? 0) > 0
             }
         }
-        try await database.raw(
+        let inserted = try await database.raw(
             """
             INSERT INTO calls (call_sid, phone, role_key, role_spoken, status, started_at)
             VALUES (\(bind: callSid), \(bind: caller.number), \(bind: profileRole?.key), \(bind: profileRole?.spoken),
                     'in-progress', \(bind: now))
             ON CONFLICT (call_sid) DO NOTHING
+            RETURNING *
             """
-        ).run()
+        ).first(decoding: CallRow.self, with: Self.snake)?.record
+        if let inserted { return (inserted, returning) }
+        // A retried webhook inserts nothing: the call is the one stored by the first.
         guard let call = try await self.call(callSid: callSid) else { throw StoreError("call \(callSid) vanished") }
         return (call, returning)
     }
