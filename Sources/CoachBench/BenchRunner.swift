@@ -71,7 +71,7 @@ public struct BenchRunner: Sendable {
             }
             return all
         }
-        let wall = (ContinuousClock.now - started).seconds
+        let wall = (ContinuousClock.now - started).inSeconds
         let metrics = await serverMetrics()
         return BenchResult(
             plan: plan, engine: metrics?.engine ?? "unknown", wallSeconds: wall, measurements: measurements,

@@ -27,11 +27,11 @@ public struct CallMeasurement: Sendable {
     }
 
     public init(events: [TimelineEvent], exchanges: [WebhookExchange], violations: [String], endedBy: EndReason) {
-        greeting = events.first { $0.speechSeconds != nil }.map { $0.simulatedOffset.seconds }
+        greeting = events.first { $0.speechSeconds != nil }.map { $0.simulatedOffset.inSeconds }
         waits = Self.waits(events)
         answers = events.filter { if case .recorded = $0.kind { true } else { false } }.count
         holds = exchanges.filter { $0.path.hasSuffix("/continue-interview") }.count
-        webhooks = exchanges.map { (Self.route($0.path), $0.latency.seconds) }
+        webhooks = exchanges.map { (Self.route($0.path), $0.latency.inSeconds) }
         errors = violations
         self.endedBy = endedBy
     }
@@ -61,7 +61,7 @@ public struct CallMeasurement: Sendable {
                 continue
             }
             let spoken = events[(index + 1)..<question].compactMap(\.speechSeconds).reduce(0, +)
-            waits.append(max(0, (events[question].simulatedOffset - answerEnd).seconds - spoken))
+            waits.append(max(0, (events[question].simulatedOffset - answerEnd).inSeconds - spoken))
             index = nextRecord
         }
         return waits
@@ -80,11 +80,5 @@ extension TimelineEvent {
         case .say(_, _, let seconds), .play(_, _, let seconds): seconds
         default: nil
         }
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

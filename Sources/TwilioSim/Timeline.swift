@@ -123,7 +123,7 @@ struct Timeline: Sendable {
 
 extension Duration {
     /// The duration as fractional seconds.
-    var inSeconds: Double {
+    public var inSeconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 
