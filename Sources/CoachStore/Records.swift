@@ -113,6 +113,7 @@ public struct RecordingUpdate: Sendable {
     /// Belongs to `transcript`: ignored without it, and kept or replaced together with it.
     public var speechTiming: SpeechTiming?
     /// True when a provider transcription is queued, false when it has finished either way; nil keeps.
+    /// Once finished, the wait does not start again.
     public var awaitingProvider: Bool?
 
     public init(

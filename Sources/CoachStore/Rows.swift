@@ -1,5 +1,6 @@
 import CoachCore
 import Foundation
+import Synchronization
 
 // Row shapes as the database returns them (snake_case columns), mapped to domain records.
 // Unknown enum values from a newer version decode to nil rather than failing the whole query.
@@ -125,7 +126,7 @@ struct RecordingRow: Decodable {
             status: status, transcript: transcript, transcriptStatus: transcriptStatus,
             transcriptSource: transcriptSource, speechTiming: JSONColumn.decode(speechTiming),
             analysis: JSONColumn.decode(analysis), modelFeedback: JSONColumn.decode(modelFeedback),
-            awaitingProvider: (awaitingProvider ?? 0) != 0)
+            awaitingProvider: awaitingProvider == 1)
     }
 }
 
@@ -139,8 +140,42 @@ enum JSONColumn {
     }
 
     /// Nil for text that does not decode (a hand-edited row): the reader redoes the work.
-    static func decode<Value: Decodable>(_ text: String?, as type: Value.Type = Value.self) -> Value? {
+    static func decode<Value: Decodable & Sendable>(_ text: String?, as type: Value.Type = Value.self) -> Value? {
         guard let text else { return nil }
-        return try? JSONDecoder().decode(type, from: Data(text.utf8))
+        return decoded.value(of: text, as: type)
     }
+
+    /// The same analysis is read back many times per call (every recording update returns it, every
+    /// debrief and question reads the earlier ones), and decoding it costs far more than hashing it.
+    static let decoded = DecodedJSON(limit: 4096)
+}
+
+/// Values decoded from JSON text, remembered by the text: equal text decodes to an equal value, so a
+/// hit is as good as decoding again. Bounded: when full it starts over.
+final class DecodedJSON: Sendable {
+    private struct Key: Hashable {
+        let type: ObjectIdentifier
+        let text: String
+    }
+
+    let limit: Int
+    private let values = Mutex<[Key: any Sendable]>([:])
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Nil when `text` does not decode as `type`.
+    func value<Value: Decodable & Sendable>(of text: String, as type: Value.Type) -> Value? {
+        let key = Key(type: ObjectIdentifier(type), text: text)
+        if let known = values.withLock({ $0[key] }) as? Value { return known }
+        guard let value = try? JSONDecoder().decode(type, from: Data(text.utf8)) else { return nil }
+        values.withLock { values in
+            if values.count >= limit { values.removeAll(keepingCapacity: true) }
+            values[key] = value
+        }
+        return value
+    }
+
+    var count: Int { values.withLock { $0.count } }
 }

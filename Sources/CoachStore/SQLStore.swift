@@ -481,7 +481,9 @@ extension SQLStore {
             (excluded.transcript IS NOT NULL AND (recordings.transcript IS NULL
               OR (recordings.transcript_source = 'twilio' AND excluded.transcript_source <> 'twilio')))
             """
-        let awaiting = update.awaitingProvider.map { $0 ? 1 : 0 }
+        // 0: no provider asked; 1: a provider transcript is on its way; 2: the wait is over. A wait
+        // that is over is never started again (a late callback asks again for the same work).
+        let awaiting = update.awaitingProvider.map { $0 ? 1 : 2 }
         let row = try await database.raw(
             """
             INSERT INTO recordings (recording_sid, call_sid, recording_url, duration, status, transcript,
@@ -506,8 +508,8 @@ extension SQLStore {
                 model_feedback = CASE WHEN \(replace) AND excluded.transcript <> recordings.transcript THEN NULL
                                       ELSE recordings.model_feedback END,
                 transcript_status = COALESCE(excluded.transcript_status, recordings.transcript_status),
-                awaiting_provider = CASE WHEN \(bind: awaiting == nil) THEN recordings.awaiting_provider
-                                         ELSE excluded.awaiting_provider END,
+                awaiting_provider = CASE WHEN \(bind: awaiting == nil) OR recordings.awaiting_provider = 2
+                                         THEN recordings.awaiting_provider ELSE excluded.awaiting_provider END,
                 updated_at = excluded.updated_at
             RETURNING *
             """

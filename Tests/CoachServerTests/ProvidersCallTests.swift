@@ -6,6 +6,7 @@ import CoachStore
 import Foundation
 import Testing
 import TwilioSim
+import TwilioSupport
 
 /// The whole call with every provider switched on, pointed at loopback fakes that speak the
 /// vendors' wire formats: the real clients, the real server, TwilioSim over real sockets.
@@ -168,6 +169,55 @@ struct ProviderLine {
             #expect(recording.modelFeedback != nil, "\(recording)")
         }
         #expect(!stack.control.requests(.openAITranscription).isEmpty)
+        try await stack.stop()
+    }
+}
+
+/// Twilio may send the recording and transcription callbacks before the Record action: the recording
+/// callback starts the provider's transcription, so Twilio's words are set aside, not analysed first
+/// and sent for feedback only to be replaced.
+@Suite struct CallbacksBeforeTheRecordActionTests {
+    @Test func theRecordingCallbackStartsTheProviderAndTwiliosWordsWait() async throws {
+        let stack = try await ProviderLine.start()
+        let callSid = Webhooks.newCallSid()
+        let recordingSid = "RE" + String(callSid.dropFirst(2))
+        let providerWords = "I led the billing migration and we cut failed payments by 30 percent in two months."
+        stack.control.addRecording(sid: recordingSid, text: providerWords, seconds: 20)
+        let recordingURL =
+            stack.fakes.twilioAPIBaseURL + "/2010-04-01/Accounts/\(ProviderLine.accountSid)/Recordings/\(recordingSid)"
+        let hooks = Webhooks(baseURL: stack.line.baseURL)
+        func post(_ pathAndQuery: String, _ extra: [(String, String)]) async throws -> Int {
+            let params = Webhooks.standard(callSid: callSid) + extra
+            let signature = TwilioSignature.compute(
+                url: stack.line.baseURL + pathAndQuery, parameters: params, authToken: ProviderLine.authToken)
+            return try await hooks.post(pathAndQuery, params, signature: signature).status
+        }
+        #expect(try await post("/webhook/voice", []) == 200)
+        #expect(try await post("/webhook/menu?attempt=1", [("Digits", "1")]) == 200)
+        let recording = [("RecordingSid", recordingSid), ("RecordingUrl", recordingURL)]
+        #expect(
+            try await post(
+                "/webhook/transcription",
+                recording + [("TranscriptionStatus", "completed"), ("TranscriptionText", "twilio words here")]) == 204)
+        #expect(
+            try await post(
+                "/webhook/recording-status",
+                recording + [("RecordingStatus", "completed"), ("RecordingDuration", "20")]) == 204)
+        // Twilio's words were not analysed: no feedback was asked for them.
+        let store = stack.line.store
+        let early = try #require(try await store.recording(sid: recordingSid))
+        #expect(early.awaitingProvider && early.analysis == nil, "\(early)")
+        #expect(try await post("/webhook/response?q=1", recording + [("RecordingDuration", "20")]) == 200)
+        await stack.line.running.settle()
+
+        let final = try #require(try await store.recording(sid: recordingSid))
+        #expect(final.transcriptSource == "openai" && final.transcript == providerWords, "\(final)")
+        #expect(!final.awaitingProvider && final.analysis != nil && final.modelFeedback != nil, "\(final)")
+        // Asked for twice (recording callback and Record action), transcribed once.
+        #expect(stack.control.requests(.openAITranscription).count == 1)
+        let jobs = try await store.jobs(state: .done)
+        #expect(jobs.filter { $0.kind == "transcribe" }.count == 1)
+        #expect(jobs.filter { $0.kind == "feedback" }.count == 1, "\(jobs.map(\.id))")
         try await stack.stop()
     }
 }

@@ -255,6 +255,10 @@ import Testing
                     awaitingProvider: false))
             #expect(!ended.awaitingProvider && ended.transcript == "provider words")
             #expect(try await store.recording(sid: "RE1")?.awaitingProvider == false)
+            // A late callback asking for the provider again does not start a wait that is over.
+            let late = try await store.updateRecording(
+                RecordingUpdate(recordingSid: "RE1", durationSeconds: 30, awaitingProvider: true))
+            #expect(!late.awaitingProvider)
             // A recording first seen without the flag is not waiting.
             let plain = try await store.updateRecording(RecordingUpdate(recordingSid: "RE2", transcript: "words"))
             #expect(!plain.awaitingProvider)

@@ -121,6 +121,15 @@ public struct CallService: Sendable {
         let ending = AnswerEnding(digits: params.digits)
         let duration = Double(params["RecordingDuration"] ?? "") ?? 0
         let recordingSid = params["RecordingSid"].flatMap { $0.isEmpty ? nil : $0 }
+        let heard = flow.afterAnswer(number: number, heardSomething: recordingSid != nil && duration > 0)
+        // The next question does not depend on this answer: it is taken while the answer is stored, so
+        // the caller's wait is the longer of the two, not their sum.
+        async let nextQuestion: TwiMLDocument? =
+            ending == .hangup || number >= session.total
+            ? nil
+            : deliver(
+                number: number + 1, session: session, preface: heard,
+                answeredAt: CallerWait.milliseconds(received))
         let asked = try await askedLookup?.question
         let question = asked ?? Question(id: "unknown", text: "", competency: .problemSolving, origin: .bank)
         try await store.saveAnswer(
@@ -143,19 +152,15 @@ public struct CallService: Sendable {
             try await store.finishSession(id: session.id, status: .abandoned, debrief: nil)
             return TwiMLDocument([.hangup])
         }
-        let heard = flow.afterAnswer(number: number, heardSomething: recordingSid != nil && duration > 0)
-        if number >= session.total {
-            // The last answer is still being transcribed: the debrief covers the ones before it, which
-            // also makes its text known early enough to be voiced in advance.
-            let analyses = try await store.analyses(sessionID: session.id, before: session.total)
-            let answered = try await store.answers(sessionID: session.id).filter { $0.durationSeconds > 0 }.count
-            let debrief = try await drafts.spoken(
-                .debrief, owner: session.id, template: Debrief.text(analyses: analyses, answered: answered))
-            try await store.finishSession(id: session.id, status: .completed, debrief: debrief)
-            return flow.finish(debrief: debrief, preface: heard)
-        }
-        return try await deliver(
-            number: number + 1, session: session, preface: heard, answeredAt: CallerWait.milliseconds(received))
+        if let next = try await nextQuestion { return next }
+        // The last answer is still being transcribed: the debrief covers the ones before it, which
+        // also makes its text known early enough to be voiced in advance.
+        let analyses = try await store.analyses(sessionID: session.id, before: session.total)
+        let answered = try await store.answers(sessionID: session.id).filter { $0.durationSeconds > 0 }.count
+        let debrief = try await drafts.spoken(
+            .debrief, owner: session.id, template: Debrief.text(analyses: analyses, answered: answered))
+        try await store.finishSession(id: session.id, status: .completed, debrief: debrief)
+        return flow.finish(debrief: debrief, preface: heard)
     }
 
     /// The wait endpoint: the question was not ready when the caller reached it. Wait a bounded
@@ -253,12 +258,24 @@ public struct CallService: Sendable {
                 transcriptStatus: params["TranscriptionStatus"] ?? "unknown", transcriptSource: "twilio"))
     }
 
+    /// The recording is stored at Twilio. With a transcription provider this starts the provider's
+    /// work as the Record action does (queued once, whichever comes first), so Twilio's transcript is
+    /// not analysed first, and a lost Record action still gets the provider's transcript.
     func recordingStatus(_ params: TwilioParameters) async throws {
         guard let sid = params["RecordingSid"], !sid.isEmpty else { return }
+        let url = params["RecordingUrl"]
+        let seconds = params["RecordingDuration"].flatMap(Double.init)
+        let callSid = params.callSid
+        let providerTranscribes =
+            callSid != nil && params["RecordingStatus"]?.lowercased() == "completed"
+            && recordings.providerTranscribes(url: url, seconds: seconds ?? 0)
         try await recordings.merge(
             RecordingUpdate(
-                recordingSid: sid, callSid: params.callSid, recordingURL: params["RecordingUrl"],
-                durationSeconds: params["RecordingDuration"].flatMap(Double.init), status: params["RecordingStatus"]))
+                recordingSid: sid, callSid: callSid, recordingURL: url, durationSeconds: seconds,
+                status: params["RecordingStatus"], awaitingProvider: providerTranscribes ? true : nil))
+        if providerTranscribes, let url, let callSid {
+            await recordings.transcribe(recordingSid: sid, recordingURL: url, callSid: callSid)
+        }
     }
 
     /// Call progress events, in any order and any number of times.
