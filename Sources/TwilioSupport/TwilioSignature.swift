@@ -10,15 +10,23 @@ public enum TwilioSignature {
     /// Parameters are sorted by name, then by value, in byte order; a name repeated with the
     /// same value counts once, as in twilio-python (`sorted(set(values))`).
     public static func compute(url: String, parameters: [(String, String)], authToken: String) -> String {
-        var payload = Array(url.utf8)
-        let unique = Set(parameters.map { Pair(name: $0.0, value: $0.1) })
-        for pair in unique.sorted() {
-            payload += pair.name.utf8
-            payload += pair.value.utf8
-        }
+        compute(url: url, signedParameters: signedBytes(of: parameters), authToken: authToken)
+    }
+
+    private static func compute(url: String, signedParameters: [UInt8], authToken: String) -> String {
         let key = SymmetricKey(data: Array(authToken.utf8))
-        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: payload, using: key)
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Array(url.utf8) + signedParameters, using: key)
         return Base64.encode(Array(mac))
+    }
+
+    /// What the parameters add to the signed text: each unique pair in order, name then value.
+    private static func signedBytes(of parameters: [(String, String)]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for pair in Set(parameters.map { Pair(name: $0.0, value: $0.1) }).sorted() {
+            bytes += pair.name.utf8
+            bytes += pair.value.utf8
+        }
+        return bytes
     }
 
     /// Accepts the URL as given, with its port removed, or with the scheme's default port added,
@@ -30,8 +38,9 @@ public enum TwilioSignature {
         authToken: String
     ) -> Bool {
         var matched = false
+        let signedParameters = signedBytes(of: parameters)
         for candidate in SignedURL.variants(of: url) {
-            let expected = compute(url: candidate, parameters: parameters, authToken: authToken)
+            let expected = compute(url: candidate, signedParameters: signedParameters, authToken: authToken)
             // Evaluate every candidate so timing does not reveal which form matched.
             matched = constantTimeEquals(expected, signature) || matched
         }

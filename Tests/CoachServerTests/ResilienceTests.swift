@@ -190,6 +190,8 @@ struct TunnelTransport: SimTransport {
         let wav = WAVAudio.telephony(muLawBytes: MuLaw.encode(ToneGenerator.tone(frequency: 440, seconds: 0.5)))
             .encoded()
         let key = AudioLibrary.key(voice: "test", text: "hello")
+        // The first half of SHA-256("test\nhello") in lowercase hex: keys of stored audio never change.
+        #expect(key == "45253e1e24e4fccefdd695e06e94a05c")
         try await line.store.saveAudio(key: key, contentType: "audio/wav", bytes: wav)
         let hooks = Webhooks(baseURL: line.baseURL)
         let found = try await hooks.get("/audio/\(key).wav")

@@ -45,12 +45,14 @@ public struct OpenAITranscriber: Transcriber {
         headers.add(name: "Accept", value: "application/json")
         let request = ProviderRequest(
             method: .POST, url: configuration.url("/audio/transcriptions"), headers: headers, body: form.body())
-        let wavSeconds = (try? WAVAudio.parse(Data(audio)))?.durationSeconds
         return try await transport.send(request, timeoutSeconds: configuration.timeoutSeconds) {
             (response) throws(ProviderError) -> Transcript in
             let decoded = try response.decodeJSON(TranscriptionResponse.self, what: "transcription")
             var transcript = decoded.transcript
-            transcript.durationSeconds = transcript.durationSeconds ?? wavSeconds
+            // Plain `json` carries no duration: the recording's own length stands in (parsed only then).
+            if transcript.durationSeconds == nil {
+                transcript.durationSeconds = (try? WAVAudio.parse(Data(audio)))?.durationSeconds
+            }
             return transcript
         }
     }

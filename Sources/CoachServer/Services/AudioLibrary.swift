@@ -15,7 +15,14 @@ public struct AudioLibrary: Sendable {
 
     public static func key(voice: String, text: String) -> String {
         let digest = SHA256.hash(data: Data("\(voice)\n\(text)".utf8))
-        return digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        var key: [UInt8] = []
+        key.reserveCapacity(32)
+        for byte in digest.prefix(16) {
+            key.append(hex[Int(byte >> 4)])
+            key.append(hex[Int(byte & 0x0f)])
+        }
+        return String(decoding: key, as: UTF8.self)
     }
 
     /// Keys are lowercase hex; anything else (dots, slashes) is refused before touching storage.

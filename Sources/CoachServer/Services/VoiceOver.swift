@@ -2,6 +2,7 @@ import CoachCore
 import CoachStore
 import Foundation
 import Logging
+import Synchronization
 
 /// Turns text into the configured voice without ever making a caller wait for it: prompts are
 /// synthesised at start-up, questions while the caller answers the previous one, and a webhook only
@@ -14,8 +15,9 @@ public actor VoiceOver {
     let queue: JobQueue
     let metrics: LineMetrics?
     let logger: Logger
-    /// Keys known to be stored: saves a database lookup per utterance on the webhook path.
-    private var known: Set<String> = []
+    /// Keys known to be stored: saves a database lookup per utterance on the webhook path. Behind a
+    /// lock rather than the actor, so webhooks resolve their documents side by side.
+    private let known = Mutex<Set<String>>([])
 
     init(
         synthesizer: (any SpeechSynthesizer)?, store: SQLStore, links: Links, deadlineSeconds: Double,
@@ -46,7 +48,7 @@ public actor VoiceOver {
             addNext()
             while let key = await group.next() {
                 if let key {
-                    known.insert(key)
+                    remember(key)
                     ready += 1
                 }
                 addNext()
@@ -83,12 +85,12 @@ public actor VoiceOver {
         if let key = await synthesize(text, with: synthesizer) { remember(key) }
     }
 
-    private func remember(_ key: String) {
-        known.insert(key)
+    private nonisolated func remember(_ key: String) {
+        _ = known.withLock { $0.insert(key) }
     }
 
     /// The document with every `<Say>` whose audio is stored replaced by `<Play>`.
-    func resolve(_ document: TwiMLDocument) async -> TwiMLDocument {
+    nonisolated func resolve(_ document: TwiMLDocument) async -> TwiMLDocument {
         guard synthesizer != nil else { return document }
         var verbs: [TwiMLVerb] = []
         for verb in document.verbs {
@@ -107,15 +109,15 @@ public actor VoiceOver {
         return TwiMLDocument(verbs)
     }
 
-    private func resolve(_ speech: Speech) async -> Speech {
+    private nonisolated func resolve(_ speech: Speech) async -> Speech {
         guard case .say(let text) = speech, let synthesizer else { return speech }
         let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
-        if !known.contains(key) {
+        if !known.withLock({ $0.contains(key) }) {
             guard (try? await library.store.hasAudio(key: key)) == true else {
                 metrics?.audioLookup(hit: false)
                 return speech
             }
-            known.insert(key)
+            remember(key)
         }
         metrics?.audioLookup(hit: true)
         return .play(url: links.url(.audio(key: key)), text: text)
