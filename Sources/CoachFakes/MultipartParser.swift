@@ -127,17 +127,19 @@ enum MultipartParser {
         guard let head = needle.first, haystack.endIndex - start >= needle.count else { return nil }
         let lastStart = haystack.endIndex - needle.count
         return haystack.withContiguousStorageIfAvailable { buffer -> Int? in
+            guard let bytes = UnsafeRawPointer(buffer.baseAddress) else { return nil }
             let base = haystack.startIndex
             var index = start
             while index <= lastStart {
-                if buffer[index - base] == head {
-                    var matched = true
-                    for offset in 1..<needle.count where buffer[index - base + offset] != needle[offset] {
-                        matched = false
-                        break
-                    }
-                    if matched { return index }
+                // memchr finds each candidate first byte: uploads are megabytes of audio.
+                guard let hit = memchr(bytes + (index - base), Int32(head), lastStart - index + 1) else { return nil }
+                index = base + (UnsafeRawPointer(hit) - bytes)
+                var matched = true
+                for offset in 1..<needle.count where buffer[index - base + offset] != needle[offset] {
+                    matched = false
+                    break
                 }
+                if matched { return index }
                 index += 1
             }
             return nil
