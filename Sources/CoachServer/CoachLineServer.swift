@@ -105,7 +105,7 @@ public struct CoachLineServer: Sendable {
     /// The job worker and, on PostgreSQL, the LISTEN connection that wakes it (and the wait
     /// endpoint) when another instance queues a job or prepares a question.
     var background: BackgroundService {
-        BackgroundService(worker: worker, store: store, signals: signals, logger: logger)
+        BackgroundService(worker: worker, queue: queue, logger: logger)
     }
 
     /// Serves webhooks and runs jobs until SIGTERM/SIGINT, then hands unfinished jobs back.
@@ -156,14 +156,15 @@ public struct CoachLineServer: Sendable {
 /// Runs the job worker (and the PostgreSQL listener) for the life of a service group.
 struct BackgroundService: Service {
     let worker: JobWorker
-    let store: SQLStore
-    let signals: Signals
+    let queue: JobQueue
     let logger: Logger
 
     func run() async throws {
-        let signals = self.signals
+        let queue = self.queue
         let listener = Task {
-            await store.listen(channel: JobQueue.channel, logger: logger) { topic in await signals.signal(topic) }
+            await queue.store.listen(channel: JobQueue.channel, logger: logger) { payload in
+                if let topic = queue.topic(ofNotice: payload) { await queue.signals.signal(topic) }
+            }
         }
         await worker.start()
         try? await gracefulShutdown()

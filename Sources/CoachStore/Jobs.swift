@@ -73,13 +73,16 @@ extension SQLStore {
     /// Stores the job unless one with its key exists. A finished or dead job older than
     /// `requeueAfter` seconds is queued afresh instead: idempotency holds within that window (Twilio
     /// retries come within seconds), while the same work asked for much later can run again.
-    /// Returns true when the job was queued by this call.
+    /// Returns true when the job was queued by this call. On PostgreSQL a queued job also sends
+    /// `NOTIFY channel, payload` when `channel` is given, in the same statement: one round trip.
     @discardableResult
-    public func enqueue(_ job: NewJob, requeueAfter: Double = 600, now: Date = Date()) async throws -> Bool {
+    public func enqueue(
+        _ job: NewJob, requeueAfter: Double = 600, now: Date = Date(), notifying channel: String? = nil,
+        payload: String = ""
+    ) async throws -> Bool {
         let time = now.timeIntervalSince1970
         let runAt = job.runAt?.timeIntervalSince1970 ?? time
-        let rows = try await database.raw(
-            """
+        let insert: SQLQueryString = """
             INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
             VALUES (\(bind: job.key), \(bind: job.kind), \(bind: job.payload), 'queued', 0, \(bind: job.maxAttempts),
                     \(bind: runAt), \(bind: time), \(bind: time))
@@ -90,8 +93,13 @@ extension SQLStore {
             WHERE jobs.state IN ('done', 'dead') AND jobs.updated_at < \(bind: time - requeueAfter)
             RETURNING id
             """
-        ).all()
-        return !rows.isEmpty
+        let statement: SQLQueryString =
+            if let channel, isPostgres {
+                "WITH queued AS (\(insert)) SELECT id, pg_notify(\(bind: channel), \(bind: payload)) FROM queued"
+            } else {
+                insert
+            }
+        return try await !database.raw(statement).all().isEmpty
     }
 
     /// Takes up to `limit` due jobs for `worker`: queued ones whose time has come, and running ones

@@ -79,3 +79,20 @@ import Testing
         #expect(keys.contains("feedback:RE2", now: start + .seconds(70)))
     }
 }
+
+/// An instance hears its own NOTIFY back on its LISTEN connection; it ignores it (its waiters were
+/// signalled already) and acts on every other instance's.
+@Suite struct NoticeTests {
+    @Test func anInstanceIgnoresItsOwnNoticesOnly() async throws {
+        let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
+        let here = JobQueue(store: store, signals: Signals(), maxAttempts: 3, logger: TestLine.quiet)
+        let there = JobQueue(store: store, signals: Signals(), maxAttempts: 3, logger: TestLine.quiet)
+        #expect(here.origin != there.origin)
+        #expect(here.topic(ofNotice: here.notice("jobs")) == nil)
+        #expect(here.topic(ofNotice: there.notice("jobs")) == "jobs")
+        #expect(here.topic(ofNotice: there.notice("ready:CA1:2")) == "ready:CA1:2")
+        // An older instance's notice carries no origin: it is a topic as it is.
+        #expect(here.topic(ofNotice: "ready:CA1:2") == "ready:CA1:2")
+        try await store.shutdown()
+    }
+}

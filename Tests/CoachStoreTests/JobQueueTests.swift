@@ -186,6 +186,7 @@ import Testing
         let database = try await TestDatabase.create(StoreEngine.postgres)
         let listening = try await SQLStore.open(database.url, poolSize: 1, logger: StoreEngine.quiet)
         let sending = try await SQLStore.open(database.url, poolSize: 1, logger: StoreEngine.quiet)
+        try await sending.migrate()
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Void.self)
         let (received, receivedContinuation) = AsyncStream.makeStream(of: String.self)
         let listener = Task {
@@ -198,9 +199,16 @@ import Testing
         try await sending.notify(channel: "coachline_test", payload: "ready:CA1:3")
         try await sending.notify(channel: "other_channel", payload: "not for us")
         try await sending.notify(channel: "coachline_test", payload: "jobs")
+        // Queuing a job notifies in the same statement, and only when it was queued.
+        let job = NewJob(key: "question:CA1:2:general", kind: "question", payload: "{}")
+        #expect(try await sending.enqueue(job, notifying: "coachline_test", payload: "queued"))
+        #expect(try await !sending.enqueue(job, notifying: "coachline_test", payload: "queued again"))
+        try await sending.notify(channel: "coachline_test", payload: "last")
         var iterator = received.makeAsyncIterator()
         #expect(await iterator.next() == "ready:CA1:3")
         #expect(await iterator.next() == "jobs")
+        #expect(await iterator.next() == "queued")
+        #expect(await iterator.next() == "last")
         listener.cancel()
         await listener.value
         try await listening.shutdown()

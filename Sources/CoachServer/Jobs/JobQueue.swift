@@ -6,7 +6,8 @@ import Synchronization
 /// Puts background work in the durable queue and wakes a worker: this instance's at once, other
 /// instances' through PostgreSQL NOTIFY. A webhook only ever enqueues; it never waits for the work.
 struct JobQueue: Sendable {
-    /// The NOTIFY channel; payloads are signal topics (`jobs`, `ready:CALL:N`).
+    /// The NOTIFY channel; payloads are signal topics (`jobs`, `ready:CALL:N`), each tagged with the
+    /// instance that sent it (`jobs@1a2b3c4d`).
     static let channel = "coachline"
 
     let store: SQLStore
@@ -15,6 +16,19 @@ struct JobQueue: Sendable {
     let logger: Logger
     /// Keys this process queued, or found queued, within the last minute.
     let recent = RecentKeys(seconds: 60)
+    /// Tags this instance's notices: it signalled its own waiters already, so its own NOTIFY, heard
+    /// back on its LISTEN connection, would only wake its worker for one more claim query per job.
+    let origin = String(UUID().uuidString.prefix(8)).lowercased()
+
+    /// The NOTIFY payload for `topic`.
+    func notice(_ topic: String) -> String { "\(topic)@\(origin)" }
+
+    /// The topic a notice heard on LISTEN is about, or nil when it is this instance's own. An untagged
+    /// payload (an older instance) is a topic as it is.
+    func topic(ofNotice payload: String) -> String? {
+        guard let at = payload.lastIndex(of: "@") else { return payload }
+        return payload[payload.index(after: at)...] == origin ? nil : String(payload[..<at])
+    }
 
     func enqueue(_ work: BackgroundWork) async {
         let key = work.key
@@ -23,12 +37,13 @@ struct JobQueue: Sendable {
         // database stays the judge across instances, and its idempotency window is ten times longer.
         guard !recent.contains(key) else { return }
         do {
+            // Other instances' workers hear of it through NOTIFY, sent by the same statement.
             let queued = try await store.enqueue(
-                NewJob(key: key, kind: work.kind, payload: work.payload, maxAttempts: maxAttempts))
+                NewJob(key: key, kind: work.kind, payload: work.payload, maxAttempts: maxAttempts),
+                notifying: Self.channel, payload: notice(Signals.jobs))
             recent.insert(key)
             guard queued else { return }
             await signals.signal(Signals.jobs)
-            try await store.notify(channel: Self.channel, payload: Signals.jobs)
         } catch {
             // The work is lost, not the call: every reader has a fallback (bank question, Twilio's
             // voice or transcript, the deterministic analysis).
@@ -40,7 +55,7 @@ struct JobQueue: Sendable {
     func announce(_ topic: String) async {
         await signals.signal(topic)
         do {
-            try await store.notify(channel: Self.channel, payload: topic)
+            try await store.notify(channel: Self.channel, payload: notice(topic))
         } catch {
             logger.warning("could not notify other instances", metadata: ["topic": "\(topic)", "error": "\(error)"])
         }
