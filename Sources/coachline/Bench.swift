@@ -1,7 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
 import CoachBench
-import CoachFakes
 import Foundation
 import Logging
 
@@ -9,7 +8,8 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the line under load: many simulated calls at once against fake providers.",
         discussion: """
-            Starts the fakes and a `coachline serve` process (on DATABASE_URL, or a fresh SQLite file), then
+            Starts `coachline fakes` and `coachline serve` (on DATABASE_URL, or a fresh SQLite file) as processes
+            of their own, then
             places --calls simulated calls at once through the Twilio simulator over real sockets. Call time is
             compressed (--compression 60 plays a 60 s answer in 1 s); provider latencies are given in real
             seconds and played on the clock they overlap (see docs/benchmarks.md). --sequential also runs the
@@ -73,28 +73,22 @@ struct Bench: AsyncParsableCommand {
             try Self.requireCompletion([result])
             return
         }
-        let control = FakeControl()
-        let running = try await FakeServers.start(control: control, logger: logger)
         let workspace = FileManager.default.temporaryDirectory.appendingPathComponent(
             "coachline-bench-\(ProcessInfo.processInfo.processIdentifier)")
         try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: workspace) }
+        let fakes = try await BenchFakes.start(log: workspace.appendingPathComponent("fakes.log"))
+        defer { fakes.stop() }
         var results: [BenchResult] = []
         var steps: [CeilingStep] = []
-        do {
-            for design in [BenchPlan.Design.ahead] + (sequential ? [.inline] : []) {
-                results.append(
-                    try await measureWithServer(
-                        plan(design: design, calls: calls), fakes: running, workspace: workspace, logger: logger))
-            }
-            if ceiling, let first = results.first {
-                steps = try await findCeiling(from: first, fakes: running, workspace: workspace, logger: logger)
-            }
-        } catch {
-            try? await running.stop()
-            throw error
+        for design in [BenchPlan.Design.ahead] + (sequential ? [.inline] : []) {
+            results.append(
+                try await measureWithServer(
+                    plan(design: design, calls: calls), fakesURL: fakes.baseURL, workspace: workspace, logger: logger))
         }
-        try await running.stop()
+        if ceiling, let first = results.first {
+            steps = try await findCeiling(from: first, fakesURL: fakes.baseURL, workspace: workspace, logger: logger)
+        }
         output(results, ceiling: steps)
         try Self.requireCompletion(results)
     }
@@ -115,7 +109,7 @@ struct Bench: AsyncParsableCommand {
     /// From the first run, halves the calls until webhook p99 is within 200 ms, or multiplies them
     /// by 1.5 until it is not: the ceiling lies between the last two steps.
     private func findCeiling(
-        from first: BenchResult, fakes: RunningFakes, workspace: URL, logger: Logger
+        from first: BenchResult, fakesURL: String, workspace: URL, logger: Logger
     ) async throws -> [CeilingStep] {
         func within(_ step: CeilingStep) -> Bool { step.webhookP99 <= 0.2 && step.completionRate == 1 }
         var steps = [Self.step(first)]
@@ -125,7 +119,7 @@ struct Bench: AsyncParsableCommand {
             calls = climbing ? Int((Double(calls) * 1.5).rounded()) : calls / 2
             guard calls >= 1, calls <= 5000 else { break }
             let result = try await measureWithServer(
-                plan(design: .ahead, calls: calls), fakes: fakes, workspace: workspace, logger: logger)
+                plan(design: .ahead, calls: calls), fakesURL: fakesURL, workspace: workspace, logger: logger)
             steps.append(Self.step(result))
         }
         return steps.sorted { $0.calls < $1.calls }
@@ -138,16 +132,16 @@ struct Bench: AsyncParsableCommand {
     }
 
     private func measureWithServer(
-        _ plan: BenchPlan, fakes: RunningFakes, workspace: URL, logger: Logger
+        _ plan: BenchPlan, fakesURL: String, workspace: URL, logger: Logger
     ) async throws -> BenchResult {
         let database =
             databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"]
             ?? "sqlite://" + workspace.appendingPathComponent("bench-\(plan.design.rawValue)-\(plan.calls).sqlite").path
         let server = try await BenchServer.start(
-            environment: BenchEnvironment.server(fakes: fakes, design: plan.design, databaseURL: database),
+            environment: BenchEnvironment.server(fakesURL: fakesURL, design: plan.design, databaseURL: database),
             log: workspace.appendingPathComponent("server-\(plan.design.rawValue)-\(plan.calls).log"))
         do {
-            let target = BenchEnvironment.target(baseURL: server.baseURL, fakes: fakes)
+            let target = BenchEnvironment.target(baseURL: server.baseURL, fakesURL: fakesURL)
             let result = try await measure(plan, target: target, logger: logger)
             server.stop()
             return result

@@ -37,14 +37,16 @@ import Testing
             var results: [BenchPlan.Design: BenchResult] = [:]
             for design in BenchPlan.Design.allCases {
                 var settings = try Settings.load(
-                    environment: BenchEnvironment.server(fakes: fakes, design: design, databaseURL: database.urlString))
+                    environment: BenchEnvironment.server(
+                        fakesURL: fakes.baseURL, design: design, databaseURL: database.urlString))
                 settings.host = "127.0.0.1"
                 let store = try await CoachLineServer.openStore(settings: settings, logger: Self.quiet)
                 let server = try CoachLineServer(settings: settings, store: store, logger: Self.quiet)
                 let running = try await server.start(port: 0)
                 let client = BenchRunner.makeClient(calls: 3)
                 let runner = BenchRunner(
-                    plan: Self.plan(design), target: BenchEnvironment.target(baseURL: running.baseURL, fakes: fakes),
+                    plan: Self.plan(design),
+                    target: BenchEnvironment.target(baseURL: running.baseURL, fakesURL: fakes.baseURL),
                     client: client, logger: Self.quiet)
                 let finished = Counter()
                 results[design] = try await runner.run { _ in finished.add() }
