@@ -436,6 +436,19 @@ extension SQLStore {
         return result
     }
 
+    /// Every analysis of the number's answers that is ready now, oldest session first, with model
+    /// feedback folded in: `history(phone:)` without the sessions, in one query instead of one per session.
+    public func analyses(phone: String) async throws -> [AnswerAnalysis] {
+        try await reader.raw(
+            """
+            SELECT r.* FROM sessions s JOIN answers a ON a.session_id = s.id
+            JOIN recordings r ON r.recording_sid = a.recording_sid
+            WHERE s.phone = \(bind: phone) AND r.analysis IS NOT NULL
+            ORDER BY s.started_at, s.id, a.number
+            """
+        ).all(decoding: RecordingRow.self, with: Self.snake).compactMap(\.record.coaching)
+    }
+
     /// Analyses of a session's answers that are ready now, in answer order.
     /// Model feedback, where it arrived, is folded into each analysis. `before`: only answers numbered lower.
     public func analyses(sessionID: String, before number: Int = .max) async throws -> [AnswerAnalysis] {

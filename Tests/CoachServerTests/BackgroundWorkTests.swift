@@ -96,3 +96,36 @@ import Testing
         try await store.shutdown()
     }
 }
+
+/// What a question is written from: a returning caller's next interview aims at what their earlier
+/// answers most often lacked, and never repeats a question they were asked before.
+@Suite struct QuestionContextTests {
+    @Test func aReturningCallersContextCarriesTheirWeakSpotsAndPastQuestions() async throws {
+        let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
+        try await store.migrate()
+        let server = try CoachLineServer(settings: TestLine.settings(), store: store, logger: TestLine.quiet)
+        let phone = CallerNumber.known("+14155550188")
+        _ = try await store.beginCall(callSid: "CA1", caller: phone)
+        let session = try await store.openSession(callSid: "CA1", caller: phone, role: .general, total: 5)
+        let analysis = AnswerAnalyzer().analyze(
+            transcript: "I led the migration and we cut costs by 30 percent.", seconds: 30, timing: nil)
+        for (number, lacking) in [(1, CoachingDimension.pace), (2, .substance), (3, .pace)] {
+            let question = Question(
+                id: "past-\(number)", text: "Question \(number)?", competency: .leadership, origin: .bank)
+            try await store.saveAnswer(
+                AnswerRecord(
+                    callSid: "CA1", number: number, sessionID: session.id, question: question,
+                    recordingSid: "RE\(number)", recordingURL: nil, durationSeconds: 30, ending: .finishKey))
+            _ = try await store.updateRecording(RecordingUpdate(recordingSid: "RE\(number)", transcript: "Words."))
+            var graded = analysis
+            graded.improvementDimension = lacking
+            try await store.saveAnalysis(graded, recordingSid: "RE\(number)")
+        }
+        _ = try await store.beginCall(callSid: "CA2", caller: phone)
+
+        let request = try #require(try await server.preparer.context(for: .init(callSid: "CA2", number: 1)))
+        #expect(request.weakSpots == [.pace, .substance])
+        #expect(request.excludedIDs.isSuperset(of: ["past-1", "past-2", "past-3"]))
+        try await store.shutdown()
+    }
+}

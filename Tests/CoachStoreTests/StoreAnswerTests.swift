@@ -100,12 +100,22 @@ import Testing
             _ = try await store.updateRecording(RecordingUpdate(recordingSid: "RE1", transcript: "I led it."))
             try await store.saveAnalysis(analysis, recordingSid: "RE1")
 
+            var earlier = Sample.analysis()
+            earlier.words = 7
+            try await store.saveAnswer(
+                Sample.answer(callSid: "CA3", number: 2, sessionID: ids["CA3"]!, recordingSid: "RE3"))
+            _ = try await store.updateRecording(RecordingUpdate(recordingSid: "RE3", transcript: "We shipped."))
+            try await store.saveAnalysis(earlier, recordingSid: "RE3")
+
             let history = try await store.history(phone: Sample.phone)
             #expect(history.map(\.session.callSid) == ["CA3", "CA1", "CA2"])
             #expect(history.map(\.session.startedAt.timeIntervalSince1970) == [1_000, 2_000, 3_000])
-            #expect(history.map(\.analyses) == [[], [analysis], []])
+            #expect(history.map(\.analyses) == [[earlier], [analysis], []])
             #expect(try await store.history(phone: Sample.otherPhone).map(\.session.callSid) == ["CA5"])
             #expect(try await store.history(phone: "+15559999999").isEmpty)
+            // The same analyses in one query, oldest session first.
+            #expect(try await store.analyses(phone: Sample.phone) == [earlier, analysis])
+            #expect(try await store.analyses(phone: Sample.otherPhone).isEmpty)
         }
     }
 }

@@ -84,7 +84,7 @@ struct QuestionPreparer: Sendable {
         var weakSpots: [CoachingDimension] = []
         if let phone = call.caller.number {
             excluded.formUnion(try await store.askedQuestionIDs(phone: phone))
-            let analyses = try await store.history(phone: phone).flatMap(\.analyses)
+            let analyses = try await store.analyses(phone: phone)
             weakSpots = Array(
                 Dictionary(grouping: analyses, by: \.improvementDimension)
                     .sorted { $0.value.count > $1.value.count }.prefix(2).map(\.key))
