@@ -176,6 +176,4 @@ final class DecodedJSON: Sendable {
         }
         return value
     }
-
-    var count: Int { values.withLock { $0.count } }
 }

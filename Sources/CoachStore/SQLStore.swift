@@ -360,12 +360,6 @@ extension SQLStore {
         ).first(decoding: QuestionRow.self, with: Self.snake)?.prepared
     }
 
-    public func markAsked(callSid: String, number: Int) async throws {
-        try await database.raw(
-            "UPDATE questions SET status = 'asked' WHERE call_sid = \(bind: callSid) AND number = \(bind: number)"
-        ).run()
-    }
-
     /// Stores an answer once: a retried Record action finds it there and changes nothing.
     /// Returns true when this call stored it.
     @discardableResult

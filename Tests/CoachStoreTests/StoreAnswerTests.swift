@@ -169,7 +169,7 @@ import Testing
                 callSid: "CA1", number: 1, question: late, roleKey: "sales", audioKey: "a2")
             #expect(otherRole == stored)
 
-            try await store.markAsked(callSid: "CA1", number: 1)
+            _ = try await store.takeQuestion(callSid: "CA1", number: 1, roleKey: "general")
             let asked = try #require(try await store.preparedQuestion(callSid: "CA1", number: 1))
             #expect(asked.status == .asked)
             #expect(asked.question == first)
@@ -189,8 +189,8 @@ import Testing
                 try await store.savePreparedQuestion(
                     callSid: "CA1", number: 2, question: late, roleKey: "general", audioKey: "a3") == played)
 
-            // Marking a question nobody prepared creates nothing.
-            try await store.markAsked(callSid: "CA1", number: 3)
+            // Taking a question nobody prepared creates nothing.
+            #expect(try await store.takeQuestion(callSid: "CA1", number: 3, roleKey: "general") == nil)
             #expect(try await store.preparedQuestion(callSid: "CA1", number: 3) == nil)
         }
     }
@@ -244,7 +244,7 @@ import Testing
             // Once asked, a question for the old role stays, even against the call's role.
             _ = try await store.savePreparedQuestion(
                 callSid: "CA1", number: 2, question: Sample.question("heard"), roleKey: "general", audioKey: nil)
-            try await store.markAsked(callSid: "CA1", number: 2)
+            _ = try await store.takeQuestion(callSid: "CA1", number: 2, roleKey: "general")
             let heard = try await store.savePreparedQuestion(
                 callSid: "CA1", number: 2, question: Sample.question("new"), roleKey: Sample.role.key, audioKey: nil)
             #expect(heard.question.id == "heard")
@@ -271,7 +271,7 @@ import Testing
             }
             _ = try await store.savePreparedQuestion(
                 callSid: "CA2", number: 2, question: Sample.question("other"), roleKey: "general", audioKey: nil)
-            try await store.markAsked(callSid: "CA1", number: 1)
+            _ = try await store.takeQuestion(callSid: "CA1", number: 1, roleKey: "general")
             try await store.setRole(Sample.role, callSid: "CA1", caller: .known(Sample.phone))
             #expect(try await store.preparedQuestions(callSid: "CA1").map(\.number) == [1])
             #expect(try await store.preparedQuestions(callSid: "CA2").count == 1, "another call keeps its questions")
