@@ -70,19 +70,20 @@ extension WAVAudio {
         fmt.uint16(UInt16(truncatingIfNeeded: blockAlign))
         fmt.uint16(UInt16(truncatingIfNeeded: bitsPerSample))
         if !isPCM { fmt.uint16(0) }
+        var fact = ByteWriter()
+        if !isPCM { fact.uint32(UInt32(truncatingIfNeeded: blockAlign > 0 ? payload.count / blockAlign : 0)) }
 
-        var body = ByteWriter()
-        body.fourCC("WAVE")
-        body.chunk("fmt ", fmt.bytes)
-        if !isPCM {
-            var fact = ByteWriter()
-            fact.uint32(UInt32(truncatingIfNeeded: blockAlign > 0 ? payload.count / blockAlign : 0))
-            body.chunk("fact", fact.bytes)
-        }
-        body.chunk("data", [UInt8](payload))
-
-        var file = ByteWriter()
-        file.chunk("RIFF", body.bytes)
+        // Written once into a buffer of the final size: a minute of audio is half a megabyte, and
+        // nesting each chunk in a copy of its parent cost several copies of it.
+        let pad = payload.count % 2
+        let bodySize = 4 + (8 + fmt.bytes.count) + (isPCM ? 0 : 8 + fact.bytes.count) + 8 + payload.count + pad
+        var file = ByteWriter(capacity: 8 + bodySize)
+        file.fourCC("RIFF")
+        file.uint32(UInt32(truncatingIfNeeded: bodySize))
+        file.fourCC("WAVE")
+        file.chunk("fmt ", fmt.bytes)
+        if !isPCM { file.chunk("fact", fact.bytes) }
+        file.chunk("data", payload)
         return Data(file.bytes)
     }
 }
@@ -90,6 +91,10 @@ extension WAVAudio {
 /// Appends little-endian fields and RIFF chunks.
 struct ByteWriter {
     private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
 
     mutating func uint16(_ value: UInt16) {
         bytes.append(UInt8(truncatingIfNeeded: value))
@@ -106,7 +111,7 @@ struct ByteWriter {
     }
 
     /// The declared size excludes the pad byte that keeps the next chunk on an even offset.
-    mutating func chunk(_ id: String, _ body: [UInt8]) {
+    mutating func chunk(_ id: String, _ body: some Collection<UInt8>) {
         fourCC(id)
         uint32(UInt32(truncatingIfNeeded: body.count))
         bytes.append(contentsOf: body)

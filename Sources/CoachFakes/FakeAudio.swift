@@ -29,8 +29,9 @@ enum FakeAudio {
     /// gigabytes of memory in the load generator.
     static func recordingWAV(sid: String, seconds: Double) -> (wav: Data, muLaw: Data) {
         let muLaw = recordingMuLaw(sid: sid, seconds: seconds)
-        let wav = WAVAudio.telephony(muLawBytes: [UInt8](muLaw)).encoded()
-        return (appendingListChunk(to: wav, name: sid), muLaw)
+        var wav = WAVAudio(encoding: .muLaw, sampleRate: 8000, channels: 1, payload: muLaw).encoded()
+        appendListChunk(to: &wav, name: sid)
+        return (wav, muLaw)
     }
 
     /// One second of tone, repeated: a minute of sine per answer was most of a benchmark's load generator
@@ -38,12 +39,11 @@ enum FakeAudio {
     static func recordingMuLaw(sid: String, seconds: Double) -> Data {
         let second = OneSecondTones.muLaw(frequencyStep: Int(StableHash.fnv1a(sid) % 200))
         let count = Int((seconds * 8000).rounded())
-        var samples: [UInt8] = []
-        samples.reserveCapacity(count)
+        var samples = Data(capacity: count)
         while !second.isEmpty, samples.count < count {
             samples.append(contentsOf: second.prefix(count - samples.count))
         }
-        return Data(samples)
+        return samples
     }
 
     /// The name a LIST/INFO/INAM chunk gives a RIFF file, as `appendingListChunk` writes it; nil without one.
@@ -70,15 +70,20 @@ enum FakeAudio {
 
     /// Adds `LIST/INFO/INAM <name>` after the existing chunks and fixes the RIFF size.
     static func appendingListChunk(to wav: Data, name: String) -> Data {
+        var bytes = wav
+        appendListChunk(to: &bytes, name: name)
+        return bytes
+    }
+
+    /// `appendingListChunk` in place, so a minute of audio is not copied to be named.
+    static func appendListChunk(to wav: inout Data, name: String) {
         var text = Array(name.utf8) + [0]
         if text.count % 2 == 1 { text.append(0) }
         var info = Array("INFO".utf8) + Array("INAM".utf8) + littleEndian32(text.count) + text
         if info.count % 2 == 1 { info.append(0) }
-        var bytes = [UInt8](wav)
-        bytes += Array("LIST".utf8) + littleEndian32(info.count) + info
-        let riffSize = littleEndian32(bytes.count - 8)
-        bytes.replaceSubrange(4..<8, with: riffSize)
-        return Data(bytes)
+        wav.append(contentsOf: Array("LIST".utf8) + littleEndian32(info.count) + info)
+        let start = wav.startIndex
+        wav.replaceSubrange((start + 4)..<(start + 8), with: littleEndian32(wav.count - 8))
     }
 
     static func littleEndian32(_ value: Int) -> [UInt8] {

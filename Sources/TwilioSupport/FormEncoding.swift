@@ -13,13 +13,20 @@ public enum FormEncoding {
     /// escape is kept literally and invalid UTF-8 is repaired rather than rejected, so junk
     /// from the network never throws.
     public static func decode(_ body: String) -> [(String, String)] {
-        body.split(separator: "&", omittingEmptySubsequences: true).map { field in
-            guard let equals = field.firstIndex(of: "=") else {
-                return (decodeComponent(field), "")
+        decode(bytes: Array(body.utf8))
+    }
+
+    /// `decode` on the body's bytes as they arrived. Works on bytes throughout: splitting the
+    /// `String` walked it character by character, a cost every webhook paid.
+    public static func decode(bytes: [UInt8]) -> [(String, String)] {
+        bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { field in
+            guard let equals = field.firstIndex(of: UInt8(ascii: "=")) else {
+                return (decodeComponent(bytes: field), "")
             }
-            let name = field[field.startIndex..<equals]
-            let value = field[field.index(after: equals)...]
-            return (decodeComponent(name), decodeComponent(value))
+            return (
+                decodeComponent(bytes: field[field.startIndex..<equals]),
+                decodeComponent(bytes: field[(equals + 1)...])
+            )
         }
     }
 
@@ -43,15 +50,22 @@ public enum FormEncoding {
 
     /// Reverses `encodeComponent`, tolerating stray `%` signs.
     public static func decodeComponent(_ text: some StringProtocol) -> String {
-        let bytes = Array(text.utf8)
+        decodeComponent(bytes: Array(text.utf8)[...])
+    }
+
+    private static func decodeComponent(bytes: ArraySlice<UInt8>) -> String {
+        // Most names and values need no decoding at all.
+        guard bytes.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var output = [UInt8]()
         output.reserveCapacity(bytes.count)
-        var index = 0
-        while index < bytes.count {
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
             let byte = bytes[index]
             if byte == UInt8(ascii: "+") {
                 output.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), index + 2 < bytes.count,
+            } else if byte == UInt8(ascii: "%"), index + 2 < bytes.endIndex,
                 let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2])
             {
                 output.append(high << 4 | low)

@@ -25,6 +25,25 @@ struct UnitTests {
         #expect(throws: MultipartError.self) { try MultipartParser.parse(body, boundary: "b") }
     }
 
+    @Test func jsonKeepsBooleansNumbersAndNullsApart() throws {
+        let value = try #require(
+            JSONValue.parse(
+                Array(
+                    #"""
+                    {"t":true,"f":false,"one":1,"zero":0,"half":0.5,"big":12345678901234,"n":null,"s":"1",
+                     "a":[true,1,"x",{"k":[]}]}
+                    """#.utf8)))
+        #expect(value["t"] == .bool(true) && value["f"] == .bool(false))
+        #expect(value["one"] == .int(1) && value["zero"] == .int(0) && value["big"] == .int(12_345_678_901_234))
+        #expect(value["half"] == .double(0.5))
+        #expect(value["n"] == .null && value["s"] == .string("1"))
+        #expect(value["a"] == [true, 1, "x", ["k": []]])
+        #expect(JSONValue.parse(Array("not json".utf8)) == nil)
+        #expect(JSONValue.parse(Array("3".utf8)) == .int(3))
+        // What the fakes write reads back the same.
+        #expect(JSONValue.parse(value.encoded) == value)
+    }
+
     @Test func schemaGeneratorFollowsReferencesAndBranches() throws {
         let schema = try #require(
             JSONValue.parse(

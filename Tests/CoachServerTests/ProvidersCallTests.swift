@@ -222,6 +222,46 @@ struct ProviderLine {
     }
 }
 
+/// Without a transcription provider, the Record action can be what completes an answer (Twilio's words
+/// came first, the duration comes with it). It stores the recording and the answer together, so the
+/// debrief, which needs the stored answer, is checked again once both are in.
+@Suite struct RecordActionCompletesAnAnswerTests {
+    @Test func theLastSettledAnswerPreparesTheDebrief() async throws {
+        let control = FakeControl()
+        control.twilioCredentials = (ProviderLine.accountSid, ProviderLine.authToken)
+        let fakes = try await FakeServers.start(control: control, logger: TestLine.quiet)
+        var environment = ProviderLine.environment(fakes: fakes, murfTransport: "rest")
+        for key in ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_TIMEOUT_MS"] { environment[key] = nil }
+        environment["TRANSCRIBE_PROVIDER"] = "twilio"
+        let line = try await TestLine.start(settings: try Settings.load(environment: environment))
+        let callSid = Webhooks.newCallSid()
+        let hooks = Webhooks(baseURL: line.baseURL)
+        func post(_ pathAndQuery: String, _ extra: [(String, String)]) async throws -> Int {
+            let params = Webhooks.standard(callSid: callSid) + extra
+            let signature = TwilioSignature.compute(
+                url: line.baseURL + pathAndQuery, parameters: params, authToken: ProviderLine.authToken)
+            return try await hooks.post(pathAndQuery, params, signature: signature).status
+        }
+        #expect(try await post("/webhook/voice", []) == 200)
+        #expect(try await post("/webhook/menu?attempt=1", [("Digits", "1")]) == 200)
+        for number in 1...4 {
+            let recording = [("RecordingSid", "RE\(number)" + String(callSid.dropFirst(2))), ("RecordingUrl", "")]
+            let words = "Situation: the billing system failed. I led the fix and we cut failures by 30 percent."
+            #expect(
+                try await post(
+                    "/webhook/transcription",
+                    recording + [("TranscriptionStatus", "completed"), ("TranscriptionText", words)]) == 204)
+            #expect(try await post("/webhook/response?q=\(number)", recording + [("RecordingDuration", "20")]) == 200)
+        }
+        await line.running.settle()
+        // The four answers before the last are settled: their debrief is voiced ahead.
+        let voiced = control.requests(.murfGenerate).map { String(decoding: $0.body, as: UTF8.self) }
+        #expect(voiced.contains { $0.contains("You answered 5 questions.") }, "\(voiced)")
+        try await line.stop()
+        try await fakes.stop()
+    }
+}
+
 /// Outages: every provider failing the same way at once, after start-up (the prompts are cached, as on a
 /// server that was running when the outage began). The caller must not notice more than a hold prompt.
 @Suite struct ProviderOutageTests {

@@ -32,6 +32,8 @@ struct FormEncodingTests {
     @Test func decodesPlusAsSpaceAndPercentEscapes() {
         #expect(same(FormEncoding.decode("q=a+b%2Bc%20d"), [("q", "a b+c d")]))
         #expect(same(FormEncoding.decode("q=%e2%9c%93"), [("q", "✓")]))
+        #expect(
+            same(FormEncoding.decode(bytes: Array("q=a+b&r=%41&s=✓".utf8)), [("q", "a b"), ("r", "A"), ("s", "✓")]))
     }
 
     @Test func toleratesJunk() {

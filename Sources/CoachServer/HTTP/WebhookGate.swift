@@ -95,7 +95,7 @@ struct WebhookGate: Sendable {
         let ours = Dictionary(queryPairs, uniquingKeysWith: { first, _ in first })
         if request.method == .post {
             let body = try await request.collectBody(upTo: Self.maxBody)
-            return TwilioParameters(pairs: FormEncoding.decode(String(buffer: body)), query: ours)
+            return TwilioParameters(pairs: FormEncoding.decode(bytes: Array(body.readableBytesView)), query: ours)
         }
         return TwilioParameters(pairs: queryPairs, query: ours)
     }

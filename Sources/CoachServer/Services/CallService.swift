@@ -108,28 +108,38 @@ public struct CallService: Sendable {
     }
 
     /// The Record action of answer `number`: store it, then hand over the next question at once.
+    ///
+    /// Under load every statement waits its turn and a hop to a database thread and back, so the
+    /// statements go out together wherever they need nothing from each other: two rounds in all.
     func answerRecorded(_ params: TwilioParameters) async throws -> TwiMLDocument {
         let received = Date()
         let callSid = try params.requireCallSid()
         let number = params.queryInt("q", default: 0)
-        // Both reads go to the database together: under load each waits its turn on the connection.
-        async let askedLookup = store.preparedQuestion(callSid: callSid, number: number)
-        guard let session = try await store.session(callSid: callSid), number >= 1, number <= session.total else {
-            logger.warning("answer for no interview", metadata: ["call_sid": "\(callSid)", "q": "\(number)"])
-            return flow.menu(attempt: 1, preface: [.say(SpokenCopy.apology)])
-        }
         let ending = AnswerEnding(digits: params.digits)
         let duration = Double(params["RecordingDuration"] ?? "") ?? 0
         let recordingSid = params["RecordingSid"].flatMap { $0.isEmpty ? nil : $0 }
+        // First round: the two reads, and the recording (it needs neither; its status callback would
+        // store it anyway, interview or not).
+        async let askedLookup = store.preparedQuestion(callSid: callSid, number: number)
+        async let recordingAnalysed = storeRecording(
+            recordingSid: recordingSid, callSid: callSid, url: params["RecordingUrl"], seconds: duration)
+        guard let session = try await store.session(callSid: callSid), number >= 1, number <= session.total else {
+            _ = try? await recordingAnalysed
+            logger.warning("answer for no interview", metadata: ["call_sid": "\(callSid)", "q": "\(number)"])
+            return flow.menu(attempt: 1, preface: [.say(SpokenCopy.apology)])
+        }
         let heard = flow.afterAnswer(number: number, heardSomething: recordingSid != nil && duration > 0)
-        // The next question does not depend on this answer: it is taken while the answer is stored, so
-        // the caller's wait is the longer of the two, not their sum.
+        let moving = ending != .hangup && number < session.total
+        // Second round: the next question is taken, the one after it queued, and this answer stored.
+        // The caller's wait is the longest of the three, not their sum.
         async let nextQuestion: TwiMLDocument? =
-            ending == .hangup || number >= session.total
-            ? nil
-            : deliver(
+            moving
+            ? deliver(
                 number: number + 1, session: session, preface: heard,
-                answeredAt: CallerWait.milliseconds(received))
+                answeredAt: CallerWait.milliseconds(received), followingQueued: true)
+            : nil
+        async let followingQueued: Void =
+            moving ? preparer.prepare(callSid: callSid, number: number + 2, role: session.role) : ()
         let asked = try await askedLookup?.question
         let question = asked ?? Question(id: "unknown", text: "", competency: .problemSolving, origin: .bank)
         try await store.saveAnswer(
@@ -137,17 +147,11 @@ public struct CallService: Sendable {
                 callSid: callSid, number: number, sessionID: session.id, question: question,
                 recordingSid: recordingSid, recordingURL: params["RecordingUrl"], durationSeconds: duration,
                 ending: ending))
-        if let recordingSid {
-            let url = params["RecordingUrl"]
-            let providerTranscribes = recordings.providerTranscribes(url: url, seconds: duration)
-            try await recordings.merge(
-                RecordingUpdate(
-                    recordingSid: recordingSid, callSid: callSid, recordingURL: url, durationSeconds: duration,
-                    awaitingProvider: providerTranscribes ? true : nil))
-            if providerTranscribes, let url {
-                await recordings.transcribe(recordingSid: recordingSid, recordingURL: url, callSid: callSid)
-            }
+        // An answer analysed as its recording was stored may have missed its own row for the debrief.
+        if try await recordingAnalysed, let recordingSid {
+            try await recordings.prepareDebrief(recordingSid: recordingSid)
         }
+        await followingQueued
         if ending == .hangup {
             try await store.finishSession(id: session.id, status: .abandoned, debrief: nil)
             return TwiMLDocument([.hangup])
@@ -161,6 +165,20 @@ public struct CallService: Sendable {
             .debrief, owner: session.id, template: Debrief.text(analyses: analyses, answered: answered))
         try await store.finishSession(id: session.id, status: .completed, debrief: debrief)
         return flow.finish(debrief: debrief, preface: heard)
+    }
+
+    /// The Record action's recording, with the provider's transcription queued when it has one.
+    /// Returns whether the answer was analysed now.
+    private func storeRecording(recordingSid: String?, callSid: String, url: String?, seconds: Double) async throws
+        -> Bool
+    {
+        guard let recordingSid else { return false }
+        let providerTranscribes = recordings.providerTranscribes(url: url, seconds: seconds)
+        return try await recordings.receive(
+            RecordingUpdate(
+                recordingSid: recordingSid, callSid: callSid, recordingURL: url, durationSeconds: seconds,
+                awaitingProvider: providerTranscribes ? true : nil),
+            transcribing: providerTranscribes ? url : nil)
     }
 
     /// The wait endpoint: the question was not ready when the caller reached it. Wait a bounded
@@ -207,18 +225,22 @@ public struct CallService: Sendable {
 
     /// Asks question `number`. `answeredAt` (Unix ms) is when the previous answer's Record action
     /// arrived; it travels through a hold so the caller's whole wait is measured.
-    private func deliver(number: Int, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil)
-        async throws -> TwiMLDocument
-    {
+    /// `followingQueued`: the caller queued the question after this one already.
+    private func deliver(
+        number: Int, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil, followingQueued: Bool = false
+    ) async throws -> TwiMLDocument {
         if let ready = try await readyQuestion(callSid: session.callSid, number: number, session: session) {
-            return try await ask(ready, session: session, preface: preface, answeredAt: answeredAt)
+            return try await ask(
+                ready, session: session, preface: preface, answeredAt: answeredAt, followingQueued: followingQueued)
         }
         if preparer.isLocal || !preparer.ahead {
             // Nothing slow is configured: preparing now costs less than a hold prompt would. (Inline
             // timing does it with slow providers too: that is the old design, kept for benchmarks.)
             try await preparer.prepareNow(callSid: session.callSid, number: number)
             if let ready = try await readyQuestion(callSid: session.callSid, number: number, session: session) {
-                return try await ask(ready, session: session, preface: preface, answeredAt: answeredAt)
+                return try await ask(
+                    ready, session: session, preface: preface, answeredAt: answeredAt,
+                    followingQueued: followingQueued)
             }
         }
         await preparer.prepare(callSid: session.callSid, number: number, role: session.role)
@@ -227,11 +249,12 @@ public struct CallService: Sendable {
 
     /// Speaks `prepared`, which is stored as asked (taken by `readyQuestion`, or stored so).
     private func ask(
-        _ prepared: PreparedQuestion, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil
+        _ prepared: PreparedQuestion, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil,
+        followingQueued: Bool = false
     ) async throws -> TwiMLDocument {
         if let answeredAt { metrics.callerWait(seconds: CallerWait.seconds(since: answeredAt)) }
         // While the caller answers this one, the next one is made ready.
-        if prepared.number < session.total {
+        if !followingQueued, prepared.number < session.total {
             await preparer.prepare(callSid: session.callSid, number: prepared.number + 1, role: session.role)
         }
         let speech: Speech =
@@ -269,13 +292,11 @@ public struct CallService: Sendable {
         let providerTranscribes =
             callSid != nil && params["RecordingStatus"]?.lowercased() == "completed"
             && recordings.providerTranscribes(url: url, seconds: seconds ?? 0)
-        try await recordings.merge(
+        try await recordings.receive(
             RecordingUpdate(
                 recordingSid: sid, callSid: callSid, recordingURL: url, durationSeconds: seconds,
-                status: params["RecordingStatus"], awaitingProvider: providerTranscribes ? true : nil))
-        if providerTranscribes, let url, let callSid {
-            await recordings.transcribe(recordingSid: sid, recordingURL: url, callSid: callSid)
-        }
+                status: params["RecordingStatus"], awaitingProvider: providerTranscribes ? true : nil),
+            transcribing: providerTranscribes ? url : nil)
     }
 
     /// Call progress events, in any order and any number of times.

@@ -15,13 +15,16 @@ struct RecordingIntake: Sendable {
     let logger: Logger
     let analyzer = AnswerAnalyzer()
 
-    func merge(_ update: RecordingUpdate) async throws {
+    /// Stores `update` and analyses the answer if this completed what the analysis needs. Returns
+    /// whether it analysed.
+    @discardableResult
+    func merge(_ update: RecordingUpdate) async throws -> Bool {
         let record = try await store.updateRecording(update)
-        guard let transcript = record.transcript else { return }
+        guard let transcript = record.transcript else { return false }
         // While a provider's transcript is on its way Twilio's is only the fallback: analysing it, and
         // paying the model for feedback on it, would be undone when the provider's words replace it.
         // The provider's failure ends the wait, and Twilio's is analysed then.
-        if record.awaitingProvider, record.transcriptSource == "twilio" { return }
+        if record.awaitingProvider, record.transcriptSource == "twilio" { return false }
         var analysis = record.analysis
         if analysis == nil, let seconds = record.durationSeconds {
             let fresh = analyzer.analyze(transcript: transcript, seconds: seconds, timing: record.speechTiming)
@@ -34,6 +37,22 @@ struct RecordingIntake: Sendable {
         if analysis != nil, record.modelFeedback == nil, providers.coach != nil {
             await queue.enqueue(.feedback(recordingSid: record.recordingSid, transcript: transcript))
         }
+        return analysis != nil && record.analysis == nil
+    }
+
+    /// A Record action or recording status callback: stores what it says and, when `transcribing`
+    /// names the recording's URL, queues the provider's transcription beside the write. Neither needs
+    /// the other: a job that ends first leaves the wait over, and a later write never restarts it.
+    /// Returns whether the answer was analysed now.
+    @discardableResult
+    func receive(_ update: RecordingUpdate, transcribing url: String?) async throws -> Bool {
+        async let queued: Void = {
+            guard let url, let callSid = update.callSid else { return }
+            await transcribe(recordingSid: update.recordingSid, recordingURL: url, callSid: callSid)
+        }()
+        let analysed = try await merge(update)
+        await queued
+        return analysed
     }
 
     /// The debrief as it will be spoken, worded and synthesised ahead: it speaks of the answers before
