@@ -457,18 +457,25 @@ extension SQLStore {
 }
 
 extension SQLStore {
-    /// Whether every answer numbered below `number` is stored and analysed, or has nothing to analyse
-    /// (no recording, or a silent one): the facts a debrief speaks of are then final. Counts rows only,
-    /// so the question costs no JSON.
-    public func answersSettled(sessionID: String, before number: Int) async throws -> Bool {
-        let settled = try await reader.raw(
-            """
-            SELECT COUNT(*) AS n FROM answers a LEFT JOIN recordings r ON r.recording_sid = a.recording_sid
-            WHERE a.session_id = \(bind: sessionID) AND a.number < \(bind: number)
-              AND (r.analysis IS NOT NULL OR a.recording_sid IS NULL OR a.duration <= 0)
-            """
-        ).first(decodingColumn: "n", as: Int.self)
-        return (settled ?? 0) >= number - 1
+    /// The session of the answer recorded as `recordingSid`, and whether every answer before its last
+    /// is settled: analysed, or with nothing to analyse (no recording, or silence). What a debrief
+    /// waits for; each analysis and feedback asks, so it is one query.
+    public func debriefState(recordingSid: String) async throws -> (session: SessionRecord, settled: Bool)? {
+        guard
+            let row = try await reader.raw(
+                """
+                SELECT s.*,
+                       (SELECT COUNT(*) FROM answers b LEFT JOIN recordings r ON r.recording_sid = b.recording_sid
+                        WHERE b.session_id = s.id AND b.number < s.total
+                          AND (r.analysis IS NOT NULL OR b.recording_sid IS NULL OR b.duration <= 0)) AS settled
+                FROM answers a JOIN sessions s ON s.id = a.session_id
+                WHERE a.recording_sid = \(bind: recordingSid)
+                """
+            ).first(),
+            let session = try row.decode(model: SessionRow.self, with: Self.snake).record
+        else { return nil }
+        let settled = try row.decode(column: "settled", as: Int.self)
+        return (session, settled >= session.total - 1)
     }
 }
 

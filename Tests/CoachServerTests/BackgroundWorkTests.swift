@@ -78,6 +78,64 @@ import Testing
         #expect(keys.count == 2)
         #expect(keys.contains("feedback:RE2", now: start + .seconds(70)))
     }
+
+    @Test func aKeyIsTakenOncePerPeriodAndCanBeGivenBack() {
+        let keys = RecentKeys(seconds: 60)
+        let start = ContinuousClock.now
+        #expect(keys.take("voice:a", now: start))
+        #expect(!keys.take("voice:a", now: start + .seconds(59)))
+        #expect(keys.take("voice:a", now: start + .seconds(60)))
+        keys.remove("voice:a")
+        #expect(keys.take("voice:a", now: start + .seconds(61)))
+    }
+}
+
+/// The worker's slots: fewer than the jobs due, and a poll too long to help. Each freed slot must take
+/// the next due job, and same work asked for at once is queued once.
+@Suite struct JobWorkerTests {
+    struct Sleeper: WorkPerformer {
+        func perform(_ work: BackgroundWork) async throws {
+            try await Task.sleep(for: .milliseconds(30))
+        }
+    }
+
+    @Test func freedSlotsTakeTheJobsLeftBehind() async throws {
+        let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
+        try await store.migrate()
+        let signals = Signals()
+        let queue = JobQueue(store: store, signals: signals, maxAttempts: 3, logger: TestLine.quiet)
+        let metrics = LineMetrics(
+            store: store, providers: Providers(questions: BankQuestionSource(planner: .init(bank: try .builtIn()))))
+        let worker = JobWorker(
+            store: store, performer: Sleeper(), signals: signals,
+            options: .init(concurrency: 2, pollSeconds: 60), metrics: metrics, logger: TestLine.quiet)
+        // Asked for twice at once, as a recording's callback and its Record action do: one insert.
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<7 {
+                group.addTask { await queue.enqueue(.voice(text: "line \(index)")) }
+                group.addTask { await queue.enqueue(.voice(text: "line \(index)")) }
+            }
+        }
+        #expect(try await store.jobs(state: .queued).count == 7)
+        await worker.start()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await store.jobs(state: .done).count < 7, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // With a 60 s poll, only freed slots looking again could have run the five left after the first claim.
+        #expect(try await store.jobs(state: .done).count == 7)
+        await worker.stop()
+        try await store.shutdown()
+    }
+
+    @Test func aQueueThatFailsGivesTheKeyBack() async throws {
+        let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
+        try await store.migrate()
+        let queue = JobQueue(store: store, signals: Signals(), maxAttempts: 3, logger: TestLine.quiet)
+        try await store.shutdown()
+        await queue.enqueue(.voice(text: "lost"))
+        #expect(!queue.recent.contains(BackgroundWork.voice(text: "lost").key))
+    }
 }
 
 /// An instance hears its own NOTIFY back on its LISTEN connection; it ignores it (its waiters were

@@ -266,25 +266,34 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.available)
-    func answersAreSettledWhenEachBeforeTheNumberIsAnalysedOrHasNothingToAnalyse(engine: StoreEngine) async throws {
+    func answersAreSettledWhenEachBeforeTheLastIsAnalysedOrHasNothingToAnalyse(engine: StoreEngine) async throws {
         try await engine.withStore { store in
             let session = try await store.openSession(callSid: "CA1", caller: .withheld, role: .general, total: 5)
-            #expect(try await store.answersSettled(sessionID: session.id, before: 1), "nothing comes before the first")
-            #expect(try await !store.answersSettled(sessionID: session.id, before: 4), "no answers stored yet")
+            #expect(try await store.debriefState(recordingSid: "RE1") == nil, "no answer is stored for it")
             // 1: analysed; 2: no recording; 3: silent; 4: transcribed, not analysed yet.
             try await store.saveAnswer(Sample.answer(number: 1, sessionID: session.id, recordingSid: "RE1"))
             _ = try await store.updateRecording(RecordingUpdate(recordingSid: "RE1", transcript: "t1"))
+            #expect(try await store.debriefState(recordingSid: "RE1")?.settled == false, "2 to 4 are missing")
             try await store.saveAnalysis(Sample.analysis(), recordingSid: "RE1")
             try await store.saveAnswer(Sample.answer(number: 2, sessionID: session.id))
             try await store.saveAnswer(
                 Sample.answer(number: 3, sessionID: session.id, recordingSid: "RE3", durationSeconds: 0))
-            #expect(try await store.answersSettled(sessionID: session.id, before: 4))
+            #expect(try await store.debriefState(recordingSid: "RE3")?.settled == false, "4 is missing")
             try await store.saveAnswer(Sample.answer(number: 4, sessionID: session.id, recordingSid: "RE4"))
             _ = try await store.updateRecording(RecordingUpdate(recordingSid: "RE4", transcript: "t4"))
-            #expect(try await !store.answersSettled(sessionID: session.id, before: 5))
+            #expect(try await store.debriefState(recordingSid: "RE4")?.settled == false, "4 is not analysed")
+            // Another session's unsettled answer does not count.
+            let other = try await store.openSession(callSid: "CA2", caller: .withheld, role: .general, total: 5)
+            try await store.saveAnswer(
+                Sample.answer(callSid: "CA2", number: 1, sessionID: other.id, recordingSid: "RE9"))
+            _ = try await store.updateRecording(RecordingUpdate(recordingSid: "RE9", transcript: "t9"))
             try await store.saveAnalysis(Sample.analysis(), recordingSid: "RE4")
-            #expect(try await store.answersSettled(sessionID: session.id, before: 5))
-            #expect(try await !store.answersSettled(sessionID: "another-session", before: 5))
+            let state = try #require(try await store.debriefState(recordingSid: "RE1"))
+            #expect(state.session == session && state.settled)
+            #expect(try await store.debriefState(recordingSid: "RE9")?.settled == false)
+            // The last answer itself is not waited for.
+            try await store.saveAnswer(Sample.answer(number: 5, sessionID: session.id, recordingSid: "RE5"))
+            #expect(try await store.debriefState(recordingSid: "RE5")?.settled == true)
         }
     }
 

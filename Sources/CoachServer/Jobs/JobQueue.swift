@@ -35,16 +35,18 @@ struct JobQueue: Sendable {
         // The same work is asked for again and again (each callback of a recording asks for its
         // feedback); within a minute the database's answer is known, so skip the round trip. The
         // database stays the judge across instances, and its idempotency window is ten times longer.
-        guard !recent.contains(key) else { return }
+        // The key is taken before the insert, so two webhooks asking at once (a recording's callback
+        // and its Record action) make one insert, not one each.
+        guard recent.take(key) else { return }
         do {
             // Other instances' workers hear of it through NOTIFY, sent by the same statement.
             let queued = try await store.enqueue(
                 NewJob(key: key, kind: work.kind, payload: work.payload, maxAttempts: maxAttempts),
                 notifying: Self.channel, payload: notice(Signals.jobs))
-            recent.insert(key)
             guard queued else { return }
             await signals.signal(Signals.jobs)
         } catch {
+            recent.remove(key)  // not queued: the next request for it tries again
             // The work is lost, not the call: every reader has a fallback (bank question, Twilio's
             // voice or transcript, the deterministic analysis).
             logger.error("could not queue background work", metadata: ["job": "\(work.key)", "error": "\(error)"])
@@ -87,13 +89,28 @@ final class RecentKeys: Sendable {
     /// Keys held now, expired or not: what the sweeps leave.
     var count: Int { state.withLock { $0.seen.count } }
 
-    func insert(_ key: String, now: ContinuousClock.Instant = .now) {
+    /// Inserts `key` unless it was seen within the period; true when it was not (the caller's to act on).
+    func take(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
         state.withLock { state in
-            state.seen[key] = now
-            if now - state.swept >= .seconds(seconds) {
-                state.seen = state.seen.filter { now - $0.value < .seconds(seconds) }
-                state.swept = now
-            }
+            if let at = state.seen[key], now - at < .seconds(seconds) { return false }
+            Self.insert(key, now: now, into: &state, seconds: seconds)
+            return true
+        }
+    }
+
+    func remove(_ key: String) {
+        state.withLock { _ = $0.seen.removeValue(forKey: key) }
+    }
+
+    func insert(_ key: String, now: ContinuousClock.Instant = .now) {
+        state.withLock { Self.insert(key, now: now, into: &$0, seconds: seconds) }
+    }
+
+    private static func insert(_ key: String, now: ContinuousClock.Instant, into state: inout State, seconds: Double) {
+        state.seen[key] = now
+        if now - state.swept >= .seconds(seconds) {
+            state.seen = state.seen.filter { now - $0.value < .seconds(seconds) }
+            state.swept = now
         }
     }
 }

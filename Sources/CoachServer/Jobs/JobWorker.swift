@@ -35,6 +35,8 @@ actor JobWorker {
     private var loop: Task<Void, Never>?
     private var inFlight: [String: Task<Void, Never>] = [:]
     private var lastMaintenance = Date.distantPast
+    /// Whether the last claim filled every free slot (none free counts), so due jobs may be waiting.
+    private var moreMayBeDue = true
     /// Jobs handed back unfinished by `stop()`, over this worker's life.
     private(set) var handedBack = 0
 
@@ -107,11 +109,11 @@ actor JobWorker {
             for job in claimed where inFlight[job.id] == nil {
                 inFlight[job.id] = Task { await self.execute(job) }
             }
-            // Nothing due, or every slot busy: sleep until new work or a free slot wakes us (or the poll
-            // interval passes). A partial batch took everything due: look again at once.
-            if claimed.isEmpty || claimed.count == free {
-                await signals.wait(for: Signals.jobs, upTo: options.pollSeconds)
-            }
+            // Only a claim that filled every free slot may have left due jobs behind. Otherwise nothing
+            // is due until new work is queued (which signals) or a retry's backoff ends (the poll finds
+            // it), so a freed slot need not look: that empty claim was a fifth of all statements.
+            moreMayBeDue = claimed.count == free
+            await signals.wait(for: Signals.jobs, upTo: options.pollSeconds)
         }
     }
 
@@ -155,7 +157,8 @@ actor JobWorker {
 
     private func finished(_ id: String) {
         inFlight[id] = nil
-        Task { await signals.signal(Signals.jobs) }  // a slot is free
+        guard moreMayBeDue else { return }
+        Task { await signals.signal(Signals.jobs) }  // a slot is free, and due jobs may be waiting for one
     }
 
     /// 1 s, 2 s, 4 s ... at most a minute.

@@ -62,13 +62,12 @@ struct RecordingIntake: Sendable {
     /// new text; the last answer's own events check again, in case an earlier answer settled unnoticed.
     func prepareDebrief(recordingSid: String) async throws {
         guard voice.synthesizer != nil || drafts.writer != nil,
-            let context = try await store.answerContext(recordingSid: recordingSid),
-            try await store.answersSettled(sessionID: context.session.id, before: context.session.total)
+            let state = try await store.debriefState(recordingSid: recordingSid), state.settled
         else { return }
-        let analyses = try await store.analyses(sessionID: context.session.id, before: context.session.total)
+        let session = state.session
+        let analyses = try await store.analyses(sessionID: session.id, before: session.total)
         await drafts.prepare(
-            .debrief, owner: context.session.id,
-            template: Debrief.text(analyses: analyses, answered: context.session.total))
+            .debrief, owner: session.id, template: Debrief.text(analyses: analyses, answered: session.total))
     }
 
     /// Whether a recording of `seconds` at `url` goes to the transcription provider.
