@@ -325,7 +325,7 @@ extension SQLStore {
         callSid: String, number: Int, question: Question, roleKey: String, audioKey: String?,
         status: PreparedQuestion.Status = .ready
     ) async throws -> PreparedQuestion {
-        try await database.raw(
+        let written = try await database.raw(
             """
             INSERT INTO questions (call_sid, number, question_id, text, competency, origin, role_key, audio_key,
                                    status, created_at)
@@ -339,8 +339,11 @@ extension SQLStore {
             WHERE questions.status = 'ready' AND questions.role_key <> excluded.role_key
               AND excluded.role_key = COALESCE(
                   (SELECT role_key FROM calls WHERE calls.call_sid = excluded.call_sid), 'general')
+            RETURNING *
             """
-        ).run()
+        ).first(decoding: QuestionRow.self, with: Self.snake)?.prepared
+        // Nothing returned: the stored question stays (asked, or prepared for the current role). Read it.
+        if let written { return written }
         guard let stored = try await preparedQuestion(callSid: callSid, number: number) else {
             throw StoreError("question \(number) of call \(callSid) vanished")
         }

@@ -71,9 +71,17 @@ struct QuestionPreparer: Sendable {
     /// What the question source needs, from stored state; nil when the question is already prepared
     /// for the call's current role.
     func context(for key: Key) async throws -> QuestionRequest? {
-        guard let call = try await store.call(callSid: key.callSid) else { return nil }
+        // A session carries the caller and role it was opened with; only question 1, prepared while the
+        // menu plays, comes before one and reads the call.
         let session = try await store.session(callSid: key.callSid)
-        let role = session?.role ?? call.role ?? .general
+        let caller: CallerNumber
+        let role: PracticeRole
+        if let session {
+            (caller, role) = (session.caller, session.role)
+        } else {
+            guard let call = try await store.call(callSid: key.callSid) else { return nil }
+            (caller, role) = (call.caller, call.role ?? .general)
+        }
         let prepared = try await store.preparedQuestions(callSid: key.callSid)
         if let existing = prepared.first(where: { $0.number == key.number }),
             existing.status == .asked || existing.roleKey == role.key
@@ -82,7 +90,7 @@ struct QuestionPreparer: Sendable {
         }
         var excluded = Set(prepared.map(\.question.id))
         var weakSpots: [CoachingDimension] = []
-        if let phone = call.caller.number {
+        if let phone = caller.number {
             excluded.formUnion(try await store.askedQuestionIDs(phone: phone))
             let analyses = try await store.analyses(phone: phone)
             weakSpots = Array(
