@@ -40,8 +40,11 @@ struct UnitTests {
         #expect(value["a"] == [true, 1, "x", ["k": []]])
         #expect(JSONValue.parse(Array("not json".utf8)) == nil)
         #expect(JSONValue.parse(Array("3".utf8)) == .int(3))
-        // What the fakes write reads back the same.
+        // What the fakes write reads back the same, keys sorted, escapes as JSON needs them.
         #expect(JSONValue.parse(value.encoded) == value)
+        let tricky: JSONValue = ["b": "q\"b\\s/n\nc\u{1}é", "a": [1.5, -2, nil, false], "c": [:]]
+        #expect(tricky.encodedString == #"{"a":[1.5,-2,null,false],"b":"q\"b\\s/n\nc\u0001é","c":{}}"#)
+        #expect(JSONValue.parse(tricky.encoded) == tricky)
     }
 
     @Test func schemaGeneratorFollowsReferencesAndBranches() throws {
