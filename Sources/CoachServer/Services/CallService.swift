@@ -110,7 +110,8 @@ public struct CallService: Sendable {
     /// The Record action of answer `number`: store it, then hand over the next question at once.
     ///
     /// Under load every statement waits its turn and a hop to a database thread and back, so the
-    /// statements go out together wherever they need nothing from each other: two rounds in all.
+    /// statements go out together wherever they need nothing from each other: two rounds, and a third
+    /// that queues the question after next once the next one is taken (see `ask`).
     func answerRecorded(_ params: TwilioParameters) async throws -> TwiMLDocument {
         let received = Date()
         let callSid = try params.requireCallSid()
@@ -130,16 +131,14 @@ public struct CallService: Sendable {
         }
         let heard = flow.afterAnswer(number: number, heardSomething: recordingSid != nil && duration > 0)
         let moving = ending != .hangup && number < session.total
-        // Second round: the next question is taken, the one after it queued, and this answer stored.
-        // The caller's wait is the longest of the three, not their sum.
+        // Second round: the next question is taken and this answer stored. The caller's wait is the
+        // longer of the two, not their sum.
         async let nextQuestion: TwiMLDocument? =
             moving
             ? deliver(
                 number: number + 1, session: session, preface: heard,
-                answeredAt: CallerWait.milliseconds(received), followingQueued: true)
+                answeredAt: CallerWait.milliseconds(received))
             : nil
-        async let followingQueued: Void =
-            moving ? preparer.prepare(callSid: callSid, number: number + 2, role: session.role) : ()
         let asked = try await askedLookup?.question
         let question = asked ?? Question(id: "unknown", text: "", competency: .problemSolving, origin: .bank)
         try await store.saveAnswer(
@@ -151,7 +150,6 @@ public struct CallService: Sendable {
         if try await recordingAnalysed, let recordingSid {
             try await recordings.prepareDebrief(recordingSid: recordingSid)
         }
-        await followingQueued
         if ending == .hangup {
             try await store.finishSession(id: session.id, status: .abandoned, debrief: nil)
             return TwiMLDocument([.hangup])
@@ -225,22 +223,18 @@ public struct CallService: Sendable {
 
     /// Asks question `number`. `answeredAt` (Unix ms) is when the previous answer's Record action
     /// arrived; it travels through a hold so the caller's whole wait is measured.
-    /// `followingQueued`: the caller queued the question after this one already.
-    private func deliver(
-        number: Int, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil, followingQueued: Bool = false
-    ) async throws -> TwiMLDocument {
+    private func deliver(number: Int, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil)
+        async throws -> TwiMLDocument
+    {
         if let ready = try await readyQuestion(callSid: session.callSid, number: number, session: session) {
-            return try await ask(
-                ready, session: session, preface: preface, answeredAt: answeredAt, followingQueued: followingQueued)
+            return try await ask(ready, session: session, preface: preface, answeredAt: answeredAt)
         }
         if preparer.isLocal || !preparer.ahead {
             // Nothing slow is configured: preparing now costs less than a hold prompt would. (Inline
             // timing does it with slow providers too: that is the old design, kept for benchmarks.)
             try await preparer.prepareNow(callSid: session.callSid, number: number)
             if let ready = try await readyQuestion(callSid: session.callSid, number: number, session: session) {
-                return try await ask(
-                    ready, session: session, preface: preface, answeredAt: answeredAt,
-                    followingQueued: followingQueued)
+                return try await ask(ready, session: session, preface: preface, answeredAt: answeredAt)
             }
         }
         await preparer.prepare(callSid: session.callSid, number: number, role: session.role)
@@ -249,12 +243,12 @@ public struct CallService: Sendable {
 
     /// Speaks `prepared`, which is stored as asked (taken by `readyQuestion`, or stored so).
     private func ask(
-        _ prepared: PreparedQuestion, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil,
-        followingQueued: Bool = false
+        _ prepared: PreparedQuestion, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil
     ) async throws -> TwiMLDocument {
         if let answeredAt { metrics.callerWait(seconds: CallerWait.seconds(since: answeredAt)) }
-        // While the caller answers this one, the next one is made ready.
-        if !followingQueued, prepared.number < session.total {
+        // While the caller answers this one, the next one is made ready: only now, when this one is
+        // stored, can the next one's context exclude it (prepared side by side, both could pick it).
+        if prepared.number < session.total {
             await preparer.prepare(callSid: session.callSid, number: prepared.number + 1, role: session.role)
         }
         let speech: Speech =
