@@ -110,8 +110,7 @@ public struct CallService: Sendable {
     /// The Record action of answer `number`: store it, then hand over the next question at once.
     ///
     /// Under load every statement waits its turn and a hop to a database thread and back, so the
-    /// statements go out together wherever they need nothing from each other: two rounds, and a third
-    /// that queues the question after next once the next one is taken (see `ask`).
+    /// statements go out together wherever they need nothing from each other: two rounds.
     func answerRecorded(_ params: TwilioParameters) async throws -> TwiMLDocument {
         let received = Date()
         let callSid = try params.requireCallSid()
@@ -119,9 +118,9 @@ public struct CallService: Sendable {
         let ending = AnswerEnding(digits: params.digits)
         let duration = Double(params["RecordingDuration"] ?? "") ?? 0
         let recordingSid = params["RecordingSid"].flatMap { $0.isEmpty ? nil : $0 }
-        // First round: the two reads, and the recording (it needs neither; its status callback would
-        // store it anyway, interview or not).
-        async let askedLookup = store.preparedQuestion(callSid: callSid, number: number)
+        // First round: the session, the call's questions, and the recording (it needs neither; its
+        // status callback would store it anyway, interview or not).
+        async let questionsLookup = store.preparedQuestions(callSid: callSid)
         async let recordingAnalysed = storeRecording(
             recordingSid: recordingSid, callSid: callSid, url: params["RecordingUrl"], seconds: duration)
         guard let session = try await store.session(callSid: callSid), number >= 1, number <= session.total else {
@@ -131,15 +130,25 @@ public struct CallService: Sendable {
         }
         let heard = flow.afterAnswer(number: number, heardSomething: recordingSid != nil && duration > 0)
         let moving = ending != .hangup && number < session.total
-        // Second round: the next question is taken and this answer stored. The caller's wait is the
-        // longer of the two, not their sum.
+        let questions = try await questionsLookup
+        // The question after next may be queued beside the next one's take only when the next one is
+        // stored already: its context must exclude it, or both could pick the same question. Otherwise
+        // `ask` queues it once the next one is stored.
+        let nextStored = questions.contains {
+            $0.number == number + 1 && ($0.status == .asked || $0.roleKey == session.role.key)
+        }
+        let followingQueued = moving && nextStored
+        // Second round: the next question is taken, the one after it queued, and this answer stored.
+        // The caller's wait is the longest of the three, not their sum.
         async let nextQuestion: TwiMLDocument? =
             moving
             ? deliver(
                 number: number + 1, session: session, preface: heard,
-                answeredAt: CallerWait.milliseconds(received))
+                answeredAt: CallerWait.milliseconds(received), followingQueued: followingQueued)
             : nil
-        let asked = try await askedLookup?.question
+        async let following: Void =
+            followingQueued ? preparer.prepare(callSid: callSid, number: number + 2, role: session.role) : ()
+        let asked = questions.first { $0.number == number }?.question
         let question = asked ?? Question(id: "unknown", text: "", competency: .problemSolving, origin: .bank)
         try await store.saveAnswer(
             AnswerRecord(
@@ -150,6 +159,7 @@ public struct CallService: Sendable {
         if try await recordingAnalysed, let recordingSid {
             try await recordings.prepareDebrief(recordingSid: recordingSid)
         }
+        await following
         if ending == .hangup {
             try await store.finishSession(id: session.id, status: .abandoned, debrief: nil)
             return TwiMLDocument([.hangup])
@@ -223,11 +233,13 @@ public struct CallService: Sendable {
 
     /// Asks question `number`. `answeredAt` (Unix ms) is when the previous answer's Record action
     /// arrived; it travels through a hold so the caller's whole wait is measured.
-    private func deliver(number: Int, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil)
-        async throws -> TwiMLDocument
-    {
+    /// `followingQueued`: the caller queued the question after this one already.
+    private func deliver(
+        number: Int, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil, followingQueued: Bool = false
+    ) async throws -> TwiMLDocument {
         if let ready = try await readyQuestion(callSid: session.callSid, number: number, session: session) {
-            return try await ask(ready, session: session, preface: preface, answeredAt: answeredAt)
+            return try await ask(
+                ready, session: session, preface: preface, answeredAt: answeredAt, followingQueued: followingQueued)
         }
         if preparer.isLocal || !preparer.ahead {
             // Nothing slow is configured: preparing now costs less than a hold prompt would. (Inline
@@ -243,12 +255,13 @@ public struct CallService: Sendable {
 
     /// Speaks `prepared`, which is stored as asked (taken by `readyQuestion`, or stored so).
     private func ask(
-        _ prepared: PreparedQuestion, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil
+        _ prepared: PreparedQuestion, session: SessionRecord, preface: [Speech], answeredAt: Int64? = nil,
+        followingQueued: Bool = false
     ) async throws -> TwiMLDocument {
         if let answeredAt { metrics.callerWait(seconds: CallerWait.seconds(since: answeredAt)) }
         // While the caller answers this one, the next one is made ready: only now, when this one is
         // stored, can the next one's context exclude it (prepared side by side, both could pick it).
-        if prepared.number < session.total {
+        if !followingQueued, prepared.number < session.total {
             await preparer.prepare(callSid: session.callSid, number: prepared.number + 1, role: session.role)
         }
         let speech: Speech =
