@@ -93,24 +93,16 @@ final class RecentKeys: Sendable {
     func take(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
         state.withLock { state in
             if let at = state.seen[key], now - at < .seconds(seconds) { return false }
-            Self.insert(key, now: now, into: &state, seconds: seconds)
+            state.seen[key] = now
+            if now - state.swept >= .seconds(seconds) {
+                state.seen = state.seen.filter { now - $0.value < .seconds(seconds) }
+                state.swept = now
+            }
             return true
         }
     }
 
     func remove(_ key: String) {
         state.withLock { _ = $0.seen.removeValue(forKey: key) }
-    }
-
-    func insert(_ key: String, now: ContinuousClock.Instant = .now) {
-        state.withLock { Self.insert(key, now: now, into: &$0, seconds: seconds) }
-    }
-
-    private static func insert(_ key: String, now: ContinuousClock.Instant, into state: inout State, seconds: Double) {
-        state.seen[key] = now
-        if now - state.swept >= .seconds(seconds) {
-            state.seen = state.seen.filter { now - $0.value < .seconds(seconds) }
-            state.swept = now
-        }
     }
 }
