@@ -2,7 +2,7 @@ import Foundation
 
 /// Any JSON value. The fakes read request bodies and schemas of unknown shape and must write explicit nulls
 /// (`"refusal": null`), which Codable structs with optionals would omit.
-enum JSONValue: Sendable, Equatable, Codable {
+enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -10,40 +10,6 @@ enum JSONValue: Sendable, Equatable, Codable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        // Most of a request is strings and objects, so they are tried first: each miss throws, and a
-        // thrown decoding error costs more than the value.
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int.self) {
-            self = .int(value)
-        } else {
-            self = .double(try container.decode(Double.self))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .int(let value): try container.encode(value)
-        case .double(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
 
     /// Parses JSON bytes; `nil` when they are not JSON.
     ///
@@ -110,9 +76,9 @@ enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
-    /// Quotes, backslashes and control characters escaped; everything else as UTF-8, slashes included.
     private static let hex = Array("0123456789abcdef".utf8)
 
+    /// Quotes, backslashes and control characters escaped; everything else as UTF-8, slashes included.
     private static func writeString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
