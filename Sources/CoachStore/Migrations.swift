@@ -118,6 +118,11 @@ enum Migrations {
                 "CREATE INDEX calls_started ON calls (started_at)",
                 "ALTER TABLE recordings ADD COLUMN awaiting_provider INTEGER NOT NULL DEFAULT 0",
             ]),
+        Step(
+            // The debrief is worded once every earlier answer's feedback is in or will not come; a
+            // failed model call says so here (1), or the debrief would wait for it forever.
+            version: 8, name: "recordings whose model feedback failed",
+            statements: ["ALTER TABLE recordings ADD COLUMN feedback_failed INTEGER NOT NULL DEFAULT 0"]),
     ]
 
     /// Any number that names "CoachLine's migrations" among advisory locks.

@@ -461,16 +461,22 @@ extension SQLStore {
 
 extension SQLStore {
     /// The session of the answer recorded as `recordingSid`, and whether every answer before its last
-    /// is settled: analysed, or with nothing to analyse (no recording, or silence). What a debrief
-    /// waits for; each analysis and feedback asks, so it is one query.
-    public func debriefState(recordingSid: String) async throws -> (session: SessionRecord, settled: Bool)? {
+    /// is settled: analysed (and, with `feedbackExpected`, its model feedback stored or failed), or
+    /// with nothing to analyse (no recording, or silence). What a debrief waits for; each analysis and
+    /// feedback asks, so it is one query.
+    public func debriefState(recordingSid: String, feedbackExpected: Bool = false) async throws
+        -> (session: SessionRecord, settled: Bool)?
+    {
         guard
             let row = try await reader.raw(
                 """
                 SELECT s.*,
                        (SELECT COUNT(*) FROM answers b LEFT JOIN recordings r ON r.recording_sid = b.recording_sid
                         WHERE b.session_id = s.id AND b.number < s.total
-                          AND (r.analysis IS NOT NULL OR b.recording_sid IS NULL OR b.duration <= 0)) AS settled
+                          AND ((r.analysis IS NOT NULL
+                                AND (\(bind: feedbackExpected ? 0 : 1) = 1 OR r.model_feedback IS NOT NULL
+                                     OR r.feedback_failed = 1))
+                               OR b.recording_sid IS NULL OR b.duration <= 0)) AS settled
                 FROM answers a JOIN sessions s ON s.id = a.session_id
                 WHERE a.recording_sid = \(bind: recordingSid)
                 """
@@ -524,6 +530,8 @@ extension SQLStore {
                                 ELSE recordings.analysis END,
                 model_feedback = CASE WHEN \(replace) AND excluded.transcript <> recordings.transcript THEN NULL
                                       ELSE recordings.model_feedback END,
+                feedback_failed = CASE WHEN \(replace) AND excluded.transcript <> recordings.transcript THEN 0
+                                       ELSE recordings.feedback_failed END,
                 transcript_status = COALESCE(excluded.transcript_status, recordings.transcript_status),
                 awaiting_provider = CASE WHEN \(bind: awaiting == nil) OR recordings.awaiting_provider = 2
                                          THEN recordings.awaiting_provider ELSE excluded.awaiting_provider END,
@@ -546,6 +554,18 @@ extension SQLStore {
             """
             UPDATE recordings SET model_feedback = \(bind: JSONColumn.encode(feedback)), updated_at = \(bind: Clock.now())
             WHERE recording_sid = \(bind: recordingSid) AND transcript = \(bind: transcript)
+            """
+        ).run()
+    }
+
+    /// Notes that the model's feedback on `transcript` will not come (the model failed), so what waits
+    /// for it (the debrief) goes on without it. A newer transcript clears the note.
+    public func saveFeedbackFailed(recordingSid: String, transcript: String) async throws {
+        try await database.raw(
+            """
+            UPDATE recordings SET feedback_failed = 1, updated_at = \(bind: Clock.now())
+            WHERE recording_sid = \(bind: recordingSid) AND transcript = \(bind: transcript)
+              AND model_feedback IS NULL
             """
         ).run()
     }

@@ -297,6 +297,40 @@ import Testing
         }
     }
 
+    /// With a model coaching, an analysed answer is settled only once its feedback is stored or has
+    /// failed: the feedback changes the debrief, which would otherwise be worded twice.
+    @Test(arguments: StoreEngine.available)
+    func withAModelCoachingAnAnswerWaitsForItsFeedbackOrItsFailure(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let session = try await store.openSession(callSid: "CA1", caller: .withheld, role: .general, total: 3)
+            for (number, sid) in [(1, "RE1"), (2, "RE2")] {
+                try await store.saveAnswer(Sample.answer(number: number, sessionID: session.id, recordingSid: sid))
+                _ = try await store.updateRecording(RecordingUpdate(recordingSid: sid, transcript: "words \(number)"))
+                try await store.saveAnalysis(Sample.analysis(), recordingSid: sid)
+            }
+            func settled(expected: Bool) async throws -> Bool? {
+                try await store.debriefState(recordingSid: "RE1", feedbackExpected: expected)?.settled
+            }
+            #expect(try await settled(expected: false) == true, "no model: the analyses are enough")
+            #expect(try await settled(expected: true) == false, "neither answer has feedback")
+            try await store.saveModelFeedback(Sample.feedback, recordingSid: "RE1", transcript: "words 1")
+            #expect(try await settled(expected: true) == false, "2 has none yet")
+            // A failure for words the recording no longer has, or once feedback is stored, changes nothing.
+            try await store.saveFeedbackFailed(recordingSid: "RE2", transcript: "other words")
+            try await store.saveFeedbackFailed(recordingSid: "RE1", transcript: "words 1")
+            #expect(try await settled(expected: true) == false)
+            try await store.saveFeedbackFailed(recordingSid: "RE2", transcript: "words 2")
+            #expect(try await settled(expected: true) == true, "2's feedback failed: nothing more will come")
+            // A provider transcript with other words starts over: new analysis, new feedback, new failure.
+            _ = try await store.updateRecording(
+                RecordingUpdate(recordingSid: "RE2", transcript: "new words", transcriptSource: "openai"))
+            try await store.saveAnalysis(Sample.analysis(), recordingSid: "RE2")
+            #expect(try await settled(expected: true) == false, "the failure was for the old words")
+            try await store.saveModelFeedback(Sample.feedback, recordingSid: "RE2", transcript: "new words")
+            #expect(try await settled(expected: true) == true)
+        }
+    }
+
     @Test(arguments: StoreEngine.available)
     func transcriptsAndAnswerContextsComeFromOneSession(engine: StoreEngine) async throws {
         try await engine.withStore { store in

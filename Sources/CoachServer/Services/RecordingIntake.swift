@@ -57,12 +57,16 @@ struct RecordingIntake: Sendable {
 
     /// The debrief as it will be spoken, worded and synthesised ahead: it speaks of the answers before
     /// the last, so it is final (and prepared) while the caller gives the last one. Nothing is prepared
-    /// before every one of those is settled: each earlier template would be superseded unheard, at the
-    /// cost of a model call and a synthesis. Any later change (model feedback folded in) prepares the
-    /// new text; the last answer's own events check again, in case an earlier answer settled unnoticed.
+    /// before every one of those is settled, its model feedback included (stored, or failed): feedback
+    /// changes the template, and each earlier template would be superseded unheard, at the cost of a
+    /// model call and a synthesis (2.5 wordings per call before this waited for feedback). A later
+    /// change (a provider transcript with other words) prepares the new text; the last answer's own
+    /// events check again, in case an earlier answer settled unnoticed.
     func prepareDebrief(recordingSid: String) async throws {
         guard voice.synthesizer != nil || drafts.writer != nil,
-            let state = try await store.debriefState(recordingSid: recordingSid), state.settled
+            let state = try await store.debriefState(
+                recordingSid: recordingSid, feedbackExpected: providers.coach != nil),
+            state.settled
         else { return }
         let session = state.session
         let analyses = try await store.analyses(sessionID: session.id, before: session.total)
@@ -135,6 +139,8 @@ struct RecordingIntake: Sendable {
             logger.warning(
                 "model feedback failed; the deterministic analysis stands",
                 metadata: ["recording": "\(recordingSid)", "error": "\(error)"])
+            try await store.saveFeedbackFailed(recordingSid: recordingSid, transcript: transcript)
+            try await prepareDebrief(recordingSid: recordingSid)
             return
         }
         try Task.checkCancellation()
