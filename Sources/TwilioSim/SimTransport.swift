@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
@@ -43,12 +44,20 @@ public struct SimResponse: Sendable {
     public var body: [UInt8]
     /// The server sent more than `SimRequest.maxResponseBytes`; `body` holds the first part only.
     public var bodyTruncated: Bool
+    /// From sending the request to its response's last byte, read where the bytes arrived (the event
+    /// loop); nil when the transport does not time it. The time a task then waits for one of the
+    /// simulator's own threads is not in it: Twilio does not share them.
+    public var elapsed: Duration?
 
-    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], bodyTruncated: Bool = false) {
+    public init(
+        status: Int, headers: [(String, String)] = [], body: [UInt8] = [], bodyTruncated: Bool = false,
+        elapsed: Duration? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
         self.bodyTruncated = bodyTruncated
+        self.elapsed = elapsed
     }
 
     /// The first header of that name, compared case-insensitively.
@@ -90,33 +99,74 @@ public struct HTTPClientTransport: SimTransport {
     }
 
     public func send(_ request: SimRequest) async throws -> SimResponse {
-        var outgoing = HTTPClientRequest(url: request.url)
-        outgoing.method = HTTPMethod(rawValue: request.method)
+        var headers = HTTPHeaders()
         for (name, value) in request.headers {
-            outgoing.headers.add(name: name, value: value)
+            headers.add(name: name, value: value)
         }
-        if !request.body.isEmpty {
-            outgoing.body = .bytes(request.body)
-        }
+        let outgoing = try HTTPClient.Request(
+            url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
+            body: request.body.isEmpty ? nil : .bytes(request.body))
         let nanoseconds =
             request.timeout.components.seconds * 1_000_000_000
             + request.timeout.components.attoseconds / 1_000_000_000
-        let response = try await httpClient.execute(outgoing, timeout: .nanoseconds(max(1, nanoseconds)))
-        var body = [UInt8]()
-        var truncated = false
-        for try await chunk in response.body {
-            body.append(contentsOf: chunk.readableBytesView)
-            if body.count > request.maxResponseBytes {
-                body.removeLast(body.count - request.maxResponseBytes)
-                truncated = true
-                break
+        let collector = ResponseCollector(limit: request.maxResponseBytes)
+        let task = httpClient.execute(
+            request: outgoing, delegate: collector, deadline: .now() + .nanoseconds(max(1, nanoseconds)))
+        do {
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
             }
+        } catch is ResponseCollector.LimitReached {
+            return collector.truncated()
         }
-        return SimResponse(
-            status: Int(response.status.code),
-            headers: response.headers.map { ($0.name, $0.value) },
-            body: body,
-            bodyTruncated: truncated
-        )
+    }
+}
+
+/// Collects a response on its event loop and times it there: from when the request was handed to the
+/// client to the last byte read. Past `limit` bytes it stops reading and keeps what it has.
+private final class ResponseCollector: HTTPClientResponseDelegate {
+    struct LimitReached: Error {}
+
+    private let limit: Int
+    private let started = ContinuousClock.now
+    private let state = NIOLockedValueBox(SimResponse(status: 0))
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<SimResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        state.withLockedValue {
+            $0.status = Int(head.status.code)
+            $0.headers = head.headers.map { ($0.name, $0.value) }
+        }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<SimResponse>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        let limitReached = state.withLockedValue { response -> Bool in
+            response.body.append(contentsOf: buffer.readableBytesView)
+            guard response.body.count > limit else { return false }
+            response.body.removeLast(response.body.count - limit)
+            response.bodyTruncated = true
+            response.elapsed = ContinuousClock.now - started
+            return true
+        }
+        return limitReached ? task.eventLoop.makeFailedFuture(LimitReached()) : task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<SimResponse>) throws -> SimResponse {
+        let finished = ContinuousClock.now
+        return state.withLockedValue {
+            $0.elapsed = finished - started
+            return $0
+        }
+    }
+
+    /// The part read before the limit stopped it.
+    func truncated() -> SimResponse {
+        state.withLockedValue { $0 }
     }
 }

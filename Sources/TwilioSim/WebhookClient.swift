@@ -72,7 +72,8 @@ struct WebhookClient: Sendable {
                 try await transport.send(sendable)
             }
             return Outcome(
-                request: request, signature: signature, response: response, latency: ContinuousClock.now - started)
+                request: request, signature: signature, response: response,
+                latency: response.elapsed ?? ContinuousClock.now - started)
         } catch is TimeLimitExceeded {
             logger.debug("webhook time limit exceeded", metadata: ["url": "\(request.url)"])
             return Outcome(
