@@ -43,6 +43,33 @@ import Testing
         try await fakes.stop()
     }
 
+    /// A provider transcription whose job was dead-lettered: the recording stops waiting for it, and
+    /// Twilio's transcript, set aside meanwhile, is analysed and sent for feedback.
+    @Test func anAbandonedTranscriptionLeavesTwiliosWordsToAnalyse() async throws {
+        let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
+        try await store.migrate()
+        let settings = try Settings.load(environment: [
+            "OPENAI_API_KEY": "sk-fake", "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "TRANSCRIBE_PROVIDER": "openai",
+            "TWILIO_ACCOUNT_SID": "AC" + String(repeating: "0", count: 32), "TWILIO_AUTH_TOKEN": "token",
+            "HOST": "127.0.0.1",
+        ])
+        let server = try CoachLineServer(settings: settings, store: store, logger: TestLine.quiet)
+        let text = "Last year I rebuilt our release process and we shipped two weeks early."
+        try await store.updateRecording(
+            .init(recordingSid: "RE1", callSid: "CA1", durationSeconds: 30, awaitingProvider: true))
+        try await store.updateRecording(.init(recordingSid: "RE1", transcript: text))
+        #expect(try await store.recording(sid: "RE1")?.analysis == nil, "set aside while the provider works")
+        let work = LineWork(
+            store: store, preparer: server.preparer, recordings: server.recordings, voice: server.voice,
+            drafts: server.drafts)
+        try await work.abandon(.transcribe(recordingSid: "RE1", recordingURL: "https://x/RE1", callSid: "CA1"))
+        let recording = try #require(try await store.recording(sid: "RE1"))
+        #expect(!recording.awaitingProvider && recording.analysis != nil, "\(recording)")
+        let feedback = BackgroundWork.feedback(recordingSid: "RE1", transcript: text)
+        #expect(try await store.jobs(state: .queued).contains { $0.payload == feedback.payload })
+        try await store.shutdown()
+    }
+
     @Test func workSurvivesItsJSONAndKeysAreStable() throws {
         let work: [BackgroundWork] = [
             .question(callSid: "CA1", number: 2, roleKey: "nursing"),
@@ -125,6 +152,45 @@ import Testing
         // With a 60 s poll, only freed slots looking again could have run the five left after the first claim.
         #expect(try await store.jobs(state: .done).count == 7)
         await worker.stop()
+        try await store.shutdown()
+    }
+
+    /// Fails every attempt and notes what it was told to give up on.
+    actor Failing: WorkPerformer {
+        private(set) var abandoned: [BackgroundWork] = []
+        nonisolated func perform(_ work: BackgroundWork) async throws { throw NotYet("never") }
+        func abandon(_ work: BackgroundWork) async throws { abandoned.append(work) }
+    }
+
+    /// Dead-lettered work, whether its last attempt failed or its worker died during it, is given up
+    /// on, so what waits for it goes on without it.
+    @Test func deadLetteredWorkIsGivenUpOn() async throws {
+        let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
+        try await store.migrate()
+        let signals = Signals()
+        let queue = JobQueue(store: store, signals: signals, maxAttempts: 1, logger: TestLine.quiet)
+        let metrics = LineMetrics(
+            store: store, providers: Providers(questions: BankQuestionSource(planner: .init(bank: try .builtIn()))))
+        // One job's only attempt went to a worker that died: its lease has run out.
+        let orphan = BackgroundWork.transcribe(recordingSid: "RE1", recordingURL: "https://x/RE1", callSid: "CA1")
+        await queue.enqueue(orphan)
+        let claimed = try await store.claimJobs(worker: "gone", limit: 1, leaseSeconds: -1)
+        #expect(claimed.count == 1)
+        // Another's only attempt fails here.
+        let failing = BackgroundWork.feedback(recordingSid: "RE2", transcript: "words")
+        await queue.enqueue(failing)
+        let performer = Failing()
+        let worker = JobWorker(
+            store: store, performer: performer, signals: signals, options: .init(concurrency: 2, pollSeconds: 0.1),
+            metrics: metrics, logger: TestLine.quiet)
+        await worker.start()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while await performer.abandoned.count < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await worker.stop()
+        #expect(Set(await performer.abandoned.map(\.key)) == [orphan.key, failing.key])
+        #expect(try await store.jobs(state: .dead).count == 2)
         try await store.shutdown()
     }
 

@@ -7,6 +7,13 @@ import Logging
 /// unreachable, say) and is retried.
 protocol WorkPerformer: Sendable {
     func perform(_ work: BackgroundWork) async throws
+    /// The work was dead-lettered and will not run again unless retried by hand: what waits for it
+    /// goes on without it.
+    func abandon(_ work: BackgroundWork) async throws
+}
+
+extension WorkPerformer {
+    func abandon(_ work: BackgroundWork) async throws {}
 }
 
 /// Runs jobs from the durable queue: claims what is due, up to `concurrency` at a time, under a lease;
@@ -145,6 +152,7 @@ actor JobWorker {
                 logger.error(
                     "job dead-lettered",
                     metadata: ["job": "\(job.id)", "attempts": "\(job.attempts)", "error": "\(error)"])
+                await abandon(job)
             } else {
                 logger.warning(
                     "job failed; will retry",
@@ -152,6 +160,18 @@ actor JobWorker {
             }
         } catch {
             logger.error("could not record a job failure", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Tells what waits for a dead-lettered job to go on without it (a recording waiting for its
+    /// transcription would otherwise never be analysed).
+    private func abandon(_ job: JobRecord) async {
+        guard let work = try? BackgroundWork(payload: job.payload) else { return }
+        do {
+            try await performer.abandon(work)
+        } catch {
+            logger.error(
+                "could not give up on a dead-lettered job's work", metadata: ["job": "\(job.id)", "error": "\(error)"])
         }
     }
 
@@ -179,6 +199,7 @@ actor JobWorker {
                 logger.error(
                     "job dead-lettered",
                     metadata: ["job": "\(job.id)", "attempts": "\(job.attempts)", "error": "\(job.lastError ?? "")"])
+                await abandon(job)
             }
             if hourly {
                 try await store.pruneJobs(

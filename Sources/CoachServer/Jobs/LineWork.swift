@@ -29,6 +29,19 @@ struct LineWork: WorkPerformer {
             if report.hasHistory { try await drafts.word(.progress, owner: phone, template: report.spoken) }
         }
     }
+
+    /// A transcription or feedback that will not come must not hold up the answer's analysis or the
+    /// debrief; the rest have their fallback where they are used (a bank question, the template).
+    func abandon(_ work: BackgroundWork) async throws {
+        switch work {
+        case .transcribe(let recordingSid, _, let callSid):
+            try await recordings.providerTranscriptionEnded(recordingSid: recordingSid, callSid: callSid)
+        case .feedback(let recordingSid, let transcript):
+            try await recordings.feedbackFailed(recordingSid: recordingSid, transcript: transcript)
+        case .question, .voice, .draft, .progress:
+            break
+        }
+    }
 }
 
 /// A job this version cannot do (written by a newer or broken instance): it fails until dead-lettered.

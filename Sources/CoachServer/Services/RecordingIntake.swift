@@ -99,8 +99,7 @@ struct RecordingIntake: Sendable {
             logger.warning(
                 "transcription failed; Twilio's transcription stays",
                 metadata: ["call_sid": "\(callSid)", "recording": "\(recordingSid)", "error": "\(error)"])
-            // Twilio's transcript, in now or later, is the one to analyse.
-            try await merge(RecordingUpdate(recordingSid: recordingSid, callSid: callSid, awaitingProvider: false))
+            try await providerTranscriptionEnded(recordingSid: recordingSid, callSid: callSid)
             return
         }
         try Task.checkCancellation()
@@ -109,6 +108,19 @@ struct RecordingIntake: Sendable {
                 recordingSid: recordingSid, callSid: callSid, transcript: transcript.text,
                 transcriptStatus: "completed", transcriptSource: transcriber.name,
                 speechTiming: SpeechTiming(words: transcript.words), awaitingProvider: false))
+    }
+
+    /// The provider's transcript will not come (it failed, or its job was dead-lettered): Twilio's
+    /// transcript, in now or later, is the one to analyse.
+    func providerTranscriptionEnded(recordingSid: String, callSid: String) async throws {
+        try await merge(RecordingUpdate(recordingSid: recordingSid, callSid: callSid, awaitingProvider: false))
+    }
+
+    /// The model's feedback on `transcript` will not come (it failed, or its job was dead-lettered):
+    /// the debrief, which waits for it, goes on without it.
+    func feedbackFailed(recordingSid: String, transcript: String) async throws {
+        try await store.saveFeedbackFailed(recordingSid: recordingSid, transcript: transcript)
+        try await prepareDebrief(recordingSid: recordingSid)
     }
 
     /// The job: the model's feedback on `transcript`, stored only while it is still the recording's.
@@ -139,8 +151,7 @@ struct RecordingIntake: Sendable {
             logger.warning(
                 "model feedback failed; the deterministic analysis stands",
                 metadata: ["recording": "\(recordingSid)", "error": "\(error)"])
-            try await store.saveFeedbackFailed(recordingSid: recordingSid, transcript: transcript)
-            try await prepareDebrief(recordingSid: recordingSid)
+            try await feedbackFailed(recordingSid: recordingSid, transcript: transcript)
             return
         }
         try Task.checkCancellation()
