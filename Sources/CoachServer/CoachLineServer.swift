@@ -59,7 +59,8 @@ public struct CoachLineServer: Sendable {
             signals: signals,
             options: .init(
                 concurrency: settings.jobConcurrency, leaseSeconds: settings.jobLeaseSeconds,
-                drainSeconds: settings.jobDrainSeconds, urgentKinds: BackgroundWork.urgentKinds),
+                drainSeconds: settings.jobDrainSeconds, urgentKinds: BackgroundWork.urgentKinds,
+                busyBackgroundFloor: settings.jobBusyFloor > 0 ? settings.jobBusyFloor : nil),
             metrics: metrics, logger: logger)
     }
 

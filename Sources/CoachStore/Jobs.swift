@@ -107,27 +107,42 @@ extension SQLStore {
     /// `urgentKinds` are taken before any other due job, oldest first within each group: a caller
     /// may be waiting on them while the rest can trail behind.
     public func claimJobs(
-        worker: String, limit: Int, leaseSeconds: Double, urgentKinds: [String] = [], now: Date = Date()
+        worker: String, limit: Int, leaseSeconds: Double, urgentKinds: [String] = [], only: JobKinds = .all,
+        now: Date = Date()
     ) async throws -> [JobRecord] {
         guard limit > 0 else { return [] }
         let time = now.timeIntervalSince1970
         let lock: SQLQueryString = isPostgres ? "FOR UPDATE SKIP LOCKED" : ""
         let urgentFirst: SQLQueryString =
             urgentKinds.isEmpty ? "" : "CASE WHEN kind IN (\(binds: urgentKinds)) THEN 0 ELSE 1 END, "
+        let kinds: SQLQueryString =
+            switch only {
+            case .all: ""
+            case .among(let kinds): "AND kind IN (\(binds: kinds))"
+            case .except(let kinds): "AND kind NOT IN (\(binds: kinds))"
+            }
         return try await database.raw(
             """
             UPDATE jobs SET state = 'running', attempts = attempts + 1, worker = \(bind: worker),
                             lease_until = \(bind: time + leaseSeconds), updated_at = \(bind: time)
             WHERE id IN (
                 SELECT id FROM jobs
-                WHERE (state = 'queued' AND run_at <= \(bind: time))
-                   OR (state = 'running' AND lease_until < \(bind: time) AND attempts < max_attempts)
+                WHERE ((state = 'queued' AND run_at <= \(bind: time))
+                       OR (state = 'running' AND lease_until < \(bind: time) AND attempts < max_attempts))
+                  \(kinds)
                 ORDER BY \(urgentFirst)run_at
                 LIMIT \(bind: limit)
                 \(lock))
             RETURNING *
             """
         ).all(decoding: JobRow.self, with: Self.snake).map(\.record)
+    }
+
+    /// Which kinds of job a claim may take.
+    public enum JobKinds: Sendable {
+        case all
+        case among([String])
+        case except([String])
     }
 
     /// Running jobs whose lease expired on their last attempt: their worker died each time. They

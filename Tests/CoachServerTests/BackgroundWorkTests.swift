@@ -155,6 +155,51 @@ import Testing
         try await store.shutdown()
     }
 
+    /// With the background limit on, at its floor of one on a busy machine or higher on an idle one,
+    /// every job still runs: a freed background slot looks again when the limit held jobs back.
+    @Test func aLimitedBackgroundStillRunsEveryJob() async throws {
+        let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
+        try await store.migrate()
+        let signals = Signals()
+        let queue = JobQueue(store: store, signals: signals, maxAttempts: 3, logger: TestLine.quiet)
+        let metrics = LineMetrics(
+            store: store, providers: Providers(questions: BankQuestionSource(planner: .init(bank: try .builtIn()))))
+        let worker = JobWorker(
+            store: store, performer: Sleeper(), signals: signals,
+            options: .init(concurrency: 3, pollSeconds: 60, urgentKinds: ["question"], busyBackgroundFloor: 1),
+            metrics: metrics, logger: TestLine.quiet)
+        for index in 0..<6 { await queue.enqueue(.voice(text: "line \(index)")) }
+        for number in 1...3 { await queue.enqueue(.question(callSid: "CA1", number: number, roleKey: "general")) }
+        await worker.start()
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await store.jobs(state: .done).count < 9, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(try await store.jobs(state: .done).count == 9)
+        await worker.stop()
+        try await store.shutdown()
+    }
+
+    @Test func theBackgroundLimitHalvesWhenBusyAndRecoversOneAtATime() {
+        var limit = BackgroundLimit(floor: 8, ceiling: 64)
+        #expect(limit.current == 8, "it starts low")
+        for _ in 0..<56 { limit.observe(lag: .microseconds(200)) }
+        #expect(limit.current == 64, "a line with CPU to spare runs at full concurrency")
+        limit.observe(lag: .milliseconds(10))
+        #expect(limit.current == 32)
+        for _ in 0..<5 { limit.observe(lag: .milliseconds(3)) }
+        #expect(limit.current == 8, "never below the floor")
+        limit.observe(lag: .milliseconds(1))
+        #expect(limit.current == 8, "between busy and calm: unchanged")
+        limit.observe(lag: .microseconds(100))
+        limit.observe(lag: .zero)
+        #expect(limit.current == 10)
+        for _ in 0..<100 { limit.observe(lag: .zero) }
+        #expect(limit.current == 64, "never above the ceiling")
+        let small = BackgroundLimit(floor: 100, ceiling: 4)
+        #expect(small.floor == 4 && small.current == 4)
+    }
+
     /// Fails every attempt and notes what it was told to give up on.
     actor Failing: WorkPerformer {
         private(set) var abandoned: [BackgroundWork] = []

@@ -44,6 +44,27 @@ import Testing
     }
 
     @Test(arguments: StoreEngine.available)
+    func aClaimCanTakeSomeKindsOnly(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            for (key, kind) in [("q1", "question"), ("t1", "transcribe"), ("f1", "feedback"), ("q2", "question")] {
+                try await store.enqueue(NewJob(key: key, kind: kind, payload: "{}", runAt: Self.start), now: Self.start)
+            }
+            let urgent = try await store.claimJobs(
+                worker: "w1", limit: 5, leaseSeconds: 30, only: .among(["question"]), now: Self.start)
+            #expect(Set(urgent.map(\.id)) == ["q1", "q2"])
+            #expect(
+                try await store.claimJobs(
+                    worker: "w1", limit: 5, leaseSeconds: 30, only: .among(["question"]), now: Self.start
+                ).isEmpty)
+            let others = try await store.claimJobs(
+                worker: "w1", limit: 1, leaseSeconds: 30, only: .except(["question"]), now: Self.start)
+            #expect(others.count == 1 && others.allSatisfy { $0.kind != "question" })
+            let rest = try await store.claimJobs(worker: "w1", limit: 5, leaseSeconds: 30, now: Self.start)
+            #expect(rest.count == 1 && rest[0].id != others[0].id && rest[0].kind != "question")
+        }
+    }
+
+    @Test(arguments: StoreEngine.available)
     func claimsTakeDueJobsInOrderUnderALease(engine: StoreEngine) async throws {
         try await engine.withStore { store in
             try await store.enqueue(Self.job("later", runAt: Self.start.addingTimeInterval(10)), now: Self.start)

@@ -11,6 +11,7 @@ public struct Settings: Sendable {
     public var databaseURL: String = "sqlite://coachline.sqlite"
     public var databasePoolSize: Int = 10
     public var jobConcurrency: Int = 64
+    public var jobBusyFloor: Int = 8
     public var jobMaxAttempts: Int = 3
     public var jobLeaseSeconds: Double = 60
     /// How long a stopping process lets running jobs finish before handing them back (not read from
@@ -47,6 +48,10 @@ public struct Settings: Sendable {
         .init(
             "JOB_CONCURRENCY", "64",
             "Background jobs one process runs at once (0 to 256). They mostly wait on providers, so this is far above the core count: 200 calls on one process keep about 40 busy. 0 makes a web-only process; `coachline work` runs jobs only."
+        ),
+        .init(
+            "JOB_BUSY_FLOOR", "8",
+            "While the server's threads are saturated (a short sleep wakes late), transcriptions, feedback and wordings run fewer at once, halving down to this many, so webhooks get the CPU first; questions are never held back. 0 turns this off (always JOB_CONCURRENCY)."
         ),
         .init(
             "JOB_MAX_ATTEMPTS", "3",
@@ -94,6 +99,7 @@ public struct Settings: Sendable {
         }
         settings.databasePoolSize = try reader.int("DATABASE_POOL_SIZE", default: 10, range: 1...100)
         settings.jobConcurrency = try reader.int("JOB_CONCURRENCY", default: 64, range: 0...256)
+        settings.jobBusyFloor = try reader.int("JOB_BUSY_FLOOR", default: 8, range: 0...256)
         settings.jobMaxAttempts = try reader.int("JOB_MAX_ATTEMPTS", default: 3, range: 1...20)
         settings.jobLeaseSeconds = try reader.double("JOB_LEASE_SECONDS", default: 60, range: 2...3600)
         settings.publicBaseURL = try reader.baseURL("PUBLIC_BASE_URL")

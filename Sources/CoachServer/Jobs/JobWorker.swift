@@ -30,6 +30,9 @@ actor JobWorker {
         /// Job kinds claimed before the others: under load a question the caller is about to reach
         /// must not queue behind transcriptions.
         var urgentKinds: [String] = []
+        /// While this process's threads are saturated, jobs of the other kinds run fewer at once, down
+        /// to this many (nil: never fewer than `concurrency`). See `BackgroundLimit`.
+        var busyBackgroundFloor: Int? = nil
     }
 
     nonisolated let id: String
@@ -41,6 +44,11 @@ actor JobWorker {
     let logger: Logger
     private var loop: Task<Void, Never>?
     private var inFlight: [String: Task<Void, Never>] = [:]
+    /// The jobs in flight that are not of an urgent kind.
+    private var backgroundInFlight: Set<String> = []
+    /// How many of those may run now, when `busyBackgroundFloor` is set; `probe` keeps it current.
+    private var backgroundLimit: BackgroundLimit?
+    private var probe: Task<Void, Never>?
     private var lastMaintenance = Date.distantPast
     /// Whether the last claim filled every free slot (none free counts), so due jobs may be waiting.
     private var moreMayBeDue = true
@@ -64,6 +72,10 @@ actor JobWorker {
 
     func start() {
         guard loop == nil, options.concurrency > 0 else { return }
+        if let floor = options.busyBackgroundFloor, !options.urgentKinds.isEmpty {
+            backgroundLimit = BackgroundLimit(floor: floor, ceiling: options.concurrency)
+            probe = Task { await self.probeSchedulingLag() }
+        }
         loop = Task { await self.run() }
     }
 
@@ -75,6 +87,8 @@ actor JobWorker {
         let loopTask = loop
         loop = nil
         loopTask?.cancel()
+        probe?.cancel()
+        probe = nil
         await signals.signal(Signals.jobs)
         await loopTask?.value
         let deadline = Date().addingTimeInterval(options.drainSeconds)
@@ -101,10 +115,10 @@ actor JobWorker {
             await maintain()
             let free = options.concurrency - inFlight.count
             var claimed: [JobRecord] = []
+            var leftSome = free <= 0
             if free > 0 {
                 do {
-                    claimed = try await store.claimJobs(
-                        worker: id, limit: free, leaseSeconds: options.leaseSeconds, urgentKinds: options.urgentKinds)
+                    (claimed, leftSome) = try await claim(free: free)
                 } catch {
                     logger.error("could not claim jobs", metadata: ["error": "\(error)"])
                 }
@@ -114,13 +128,42 @@ actor JobWorker {
                 return
             }
             for job in claimed where inFlight[job.id] == nil {
+                if !options.urgentKinds.contains(job.kind) { backgroundInFlight.insert(job.id) }
                 inFlight[job.id] = Task { await self.execute(job) }
             }
             // Only a claim that filled every free slot may have left due jobs behind. Otherwise nothing
             // is due until new work is queued (which signals) or a retry's backoff ends (the poll finds
             // it), so a freed slot need not look: that empty claim was a fifth of all statements.
-            moreMayBeDue = claimed.count == free
+            moreMayBeDue = leftSome
             await signals.wait(for: Signals.jobs, upTo: options.pollSeconds)
+        }
+    }
+
+    /// Up to `free` due jobs, urgent kinds first; the others only while fewer than the background
+    /// limit run. `leftSome`: due jobs may remain (a limit was reached).
+    private func claim(free: Int) async throws -> (jobs: [JobRecord], leftSome: Bool) {
+        guard let cap = backgroundLimit?.current, cap < options.concurrency else {
+            let jobs = try await store.claimJobs(
+                worker: id, limit: free, leaseSeconds: options.leaseSeconds, urgentKinds: options.urgentKinds)
+            return (jobs, jobs.count == free)
+        }
+        let urgent = try await store.claimJobs(
+            worker: id, limit: free, leaseSeconds: options.leaseSeconds, only: .among(options.urgentKinds))
+        let room = free - urgent.count
+        let allowed = min(room, cap - backgroundInFlight.count)
+        guard allowed > 0 else { return (urgent, true) }
+        let others = try await store.claimJobs(
+            worker: id, limit: allowed, leaseSeconds: options.leaseSeconds, only: .except(options.urgentKinds))
+        return (urgent + others, others.count == allowed)
+    }
+
+    /// How late a short sleep wakes is how long any task here waits for a thread: a webhook's
+    /// continuation too. The background limit follows it.
+    private func probeSchedulingLag() async {
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            do { try await Task.sleep(for: BackgroundLimit.probeInterval) } catch { return }
+            backgroundLimit?.observe(lag: ContinuousClock.now - started - BackgroundLimit.probeInterval)
         }
     }
 
@@ -177,6 +220,7 @@ actor JobWorker {
 
     private func finished(_ id: String) {
         inFlight[id] = nil
+        backgroundInFlight.remove(id)
         guard moreMayBeDue else { return }
         Task { await signals.signal(Signals.jobs) }  // a slot is free, and due jobs may be waiting for one
     }
@@ -215,5 +259,36 @@ extension Duration {
     var milliseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// How many non-urgent jobs (transcriptions, feedback, wordings) may run at once. Most of a job is
+/// waiting on a provider, but its CPU work (JSON, audio, analysis) competes with webhooks for the same
+/// threads; when those are saturated, as scheduling lag shows, running fewer background jobs at once
+/// gives webhooks their turn sooner, and urgent jobs (the next question) are never limited. It halves
+/// while the lag is high and recovers one job per calm probe (AIMD), so a line with CPU to spare runs
+/// at the full `JOB_CONCURRENCY` (docs/benchmarks.md, fix 33).
+struct BackgroundLimit: Sendable, Equatable {
+    static let probeInterval: Duration = .milliseconds(25)
+    /// Lag above this means threads are saturated; below `calm`, there is room to spare.
+    static let saturated: Duration = .milliseconds(2)
+    static let calm: Duration = .microseconds(500)
+
+    let floor: Int
+    let ceiling: Int
+    private(set) var current: Int
+
+    init(floor: Int, ceiling: Int) {
+        self.floor = max(1, min(floor, ceiling))
+        self.ceiling = ceiling
+        current = self.floor  // slow start: it grows while the lag stays low
+    }
+
+    mutating func observe(lag: Duration) {
+        if lag > Self.saturated {
+            current = max(floor, current / 2)
+        } else if lag < Self.calm {
+            current = min(ceiling, current + 1)
+        }
     }
 }
