@@ -117,6 +117,33 @@ import Testing
     }
 }
 
+/// A worker on an in-memory store, with the queue that feeds it.
+struct WorkerLine {
+    let store: SQLStore
+    let queue: JobQueue
+    let worker: JobWorker
+
+    init(performer: any WorkPerformer, options: JobWorker.Options, maxAttempts: Int = 3) async throws {
+        store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
+        try await store.migrate()
+        let signals = Signals()
+        queue = JobQueue(store: store, signals: signals, maxAttempts: maxAttempts, logger: TestLine.quiet)
+        let metrics = LineMetrics(
+            store: store, providers: Providers(questions: BankQuestionSource(planner: .init(bank: try .builtIn()))))
+        worker = JobWorker(
+            store: store, performer: performer, signals: signals, options: options, metrics: metrics,
+            logger: TestLine.quiet)
+    }
+
+    /// Waits (up to 20 s) until `count` jobs are done.
+    func waitUntilDone(_ count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await store.jobs(state: .done).count < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
 /// The worker's slots: fewer than the jobs due, and a poll too long to help. Each freed slot must take
 /// the next due job, and same work asked for at once is queued once.
 @Suite struct JobWorkerTests {
@@ -127,15 +154,8 @@ import Testing
     }
 
     @Test func freedSlotsTakeTheJobsLeftBehind() async throws {
-        let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
-        try await store.migrate()
-        let signals = Signals()
-        let queue = JobQueue(store: store, signals: signals, maxAttempts: 3, logger: TestLine.quiet)
-        let metrics = LineMetrics(
-            store: store, providers: Providers(questions: BankQuestionSource(planner: .init(bank: try .builtIn()))))
-        let worker = JobWorker(
-            store: store, performer: Sleeper(), signals: signals,
-            options: .init(concurrency: 2, pollSeconds: 60), metrics: metrics, logger: TestLine.quiet)
+        let line = try await WorkerLine(performer: Sleeper(), options: .init(concurrency: 2, pollSeconds: 60))
+        let (store, queue, worker) = (line.store, line.queue, line.worker)
         // Asked for twice at once, as a recording's callback and its Record action do: one insert.
         await withTaskGroup(of: Void.self) { group in
             for index in 0..<7 {
@@ -145,10 +165,7 @@ import Testing
         }
         #expect(try await store.jobs(state: .queued).count == 7)
         await worker.start()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while try await store.jobs(state: .done).count < 7, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await line.waitUntilDone(7)
         // With a 60 s poll, only freed slots looking again could have run the five left after the first claim.
         #expect(try await store.jobs(state: .done).count == 7)
         await worker.stop()
@@ -158,23 +175,14 @@ import Testing
     /// With the background limit on, at its floor of one on a busy machine or higher on an idle one,
     /// every job still runs: a freed background slot looks again when the limit held jobs back.
     @Test func aLimitedBackgroundStillRunsEveryJob() async throws {
-        let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
-        try await store.migrate()
-        let signals = Signals()
-        let queue = JobQueue(store: store, signals: signals, maxAttempts: 3, logger: TestLine.quiet)
-        let metrics = LineMetrics(
-            store: store, providers: Providers(questions: BankQuestionSource(planner: .init(bank: try .builtIn()))))
-        let worker = JobWorker(
-            store: store, performer: Sleeper(), signals: signals,
-            options: .init(concurrency: 3, pollSeconds: 60, urgentKinds: ["question"], busyBackgroundFloor: 1),
-            metrics: metrics, logger: TestLine.quiet)
+        let line = try await WorkerLine(
+            performer: Sleeper(),
+            options: .init(concurrency: 3, pollSeconds: 60, urgentKinds: ["question"], busyBackgroundFloor: 1))
+        let (store, queue, worker) = (line.store, line.queue, line.worker)
         for index in 0..<6 { await queue.enqueue(.voice(text: "line \(index)")) }
         for number in 1...3 { await queue.enqueue(.question(callSid: "CA1", number: number, roleKey: "general")) }
         await worker.start()
-        let deadline = ContinuousClock.now + .seconds(20)
-        while try await store.jobs(state: .done).count < 9, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await line.waitUntilDone(9)
         #expect(try await store.jobs(state: .done).count == 9)
         await worker.stop()
         try await store.shutdown()
@@ -210,12 +218,10 @@ import Testing
     /// Dead-lettered work, whether its last attempt failed or its worker died during it, is given up
     /// on, so what waits for it goes on without it.
     @Test func deadLetteredWorkIsGivenUpOn() async throws {
-        let store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
-        try await store.migrate()
-        let signals = Signals()
-        let queue = JobQueue(store: store, signals: signals, maxAttempts: 1, logger: TestLine.quiet)
-        let metrics = LineMetrics(
-            store: store, providers: Providers(questions: BankQuestionSource(planner: .init(bank: try .builtIn()))))
+        let performer = Failing()
+        let line = try await WorkerLine(
+            performer: performer, options: .init(concurrency: 2, pollSeconds: 0.1), maxAttempts: 1)
+        let (store, queue, worker) = (line.store, line.queue, line.worker)
         // One job's only attempt went to a worker that died: its lease has run out.
         let orphan = BackgroundWork.transcribe(recordingSid: "RE1", recordingURL: "https://x/RE1", callSid: "CA1")
         await queue.enqueue(orphan)
@@ -224,10 +230,6 @@ import Testing
         // Another's only attempt fails here.
         let failing = BackgroundWork.feedback(recordingSid: "RE2", transcript: "words")
         await queue.enqueue(failing)
-        let performer = Failing()
-        let worker = JobWorker(
-            store: store, performer: performer, signals: signals, options: .init(concurrency: 2, pollSeconds: 0.1),
-            metrics: metrics, logger: TestLine.quiet)
         await worker.start()
         let deadline = ContinuousClock.now + .seconds(20)
         while await performer.abandoned.count < 2, ContinuousClock.now < deadline {
