@@ -467,15 +467,15 @@ extension SQLStore {
     public func debriefState(recordingSid: String, feedbackExpected: Bool = false) async throws
         -> (session: SessionRecord, settled: Bool)?
     {
+        let feedbackIn: SQLQueryString =
+            feedbackExpected ? "AND (r.model_feedback IS NOT NULL OR r.feedback_failed = 1)" : ""
         guard
             let row = try await reader.raw(
                 """
                 SELECT s.*,
                        (SELECT COUNT(*) FROM answers b LEFT JOIN recordings r ON r.recording_sid = b.recording_sid
                         WHERE b.session_id = s.id AND b.number < s.total
-                          AND ((r.analysis IS NOT NULL
-                                AND (\(bind: feedbackExpected ? 0 : 1) = 1 OR r.model_feedback IS NOT NULL
-                                     OR r.feedback_failed = 1))
+                          AND ((r.analysis IS NOT NULL \(feedbackIn))
                                OR b.recording_sid IS NULL OR b.duration <= 0)) AS settled
                 FROM answers a JOIN sessions s ON s.id = a.session_id
                 WHERE a.recording_sid = \(bind: recordingSid)

@@ -268,7 +268,7 @@ extension Duration {
 /// gives webhooks their turn sooner, and urgent jobs (the next question) are never limited. It halves
 /// while the lag is high and recovers one job per calm probe (AIMD), so a line with CPU to spare runs
 /// at the full `JOB_CONCURRENCY` (docs/benchmarks.md, fix 33).
-struct BackgroundLimit: Sendable, Equatable {
+struct BackgroundLimit: Sendable {
     static let probeInterval: Duration = .milliseconds(25)
     /// Lag above this means threads are saturated; below `calm`, there is room to spare.
     static let saturated: Duration = .milliseconds(2)
