@@ -74,11 +74,10 @@ extension SQLStore {
     /// `requeueAfter` seconds is queued afresh instead: idempotency holds within that window (Twilio
     /// retries come within seconds), while the same work asked for much later can run again.
     /// Returns true when the job was queued by this call. On PostgreSQL a queued job also sends
-    /// `NOTIFY channel, payload` when `channel` is given, in the same statement: one round trip.
+    /// `notice` when one is given, in the same statement: one round trip.
     @discardableResult
     public func enqueue(
-        _ job: NewJob, requeueAfter: Double = 600, now: Date = Date(), notifying channel: String? = nil,
-        payload: String = ""
+        _ job: NewJob, requeueAfter: Double = 600, now: Date = Date(), notifying notice: Notice? = nil
     ) async throws -> Bool {
         let time = now.timeIntervalSince1970
         let runAt = job.runAt?.timeIntervalSince1970 ?? time
@@ -94,8 +93,11 @@ extension SQLStore {
             RETURNING id
             """
         let statement: SQLQueryString =
-            if let channel, isPostgres {
-                "WITH queued AS (\(insert)) SELECT id, pg_notify(\(bind: channel), \(bind: payload)) FROM queued"
+            if let notice, isPostgres {
+                """
+                WITH queued AS (\(insert))
+                SELECT id, pg_notify(\(bind: notice.channel), \(bind: notice.payload)) FROM queued
+                """
             } else {
                 insert
             }

@@ -3,6 +3,17 @@ import Logging
 import NIOPosix
 import PostgresKit
 
+/// A PostgreSQL NOTIFY to send with a write, in the same statement: `payload` on `channel`.
+public struct Notice: Sendable, Equatable {
+    public var channel: String
+    public var payload: String
+
+    public init(channel: String, payload: String) {
+        self.channel = channel
+        self.payload = payload
+    }
+}
+
 extension SQLStore {
     /// Delivers PostgreSQL NOTIFY payloads on `channel` until the task is cancelled, over a dedicated
     /// connection (LISTEN holds it), reconnecting after a second when it drops. `ready` runs once

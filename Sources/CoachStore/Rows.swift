@@ -130,6 +130,18 @@ struct RecordingRow: Decodable {
     }
 }
 
+/// Only what coaching reads of a recording: its word timings (the largest column) and the rest stay in
+/// the database.
+struct CoachingRow: Decodable {
+    var analysis: String?
+    var modelFeedback: String?
+
+    var coaching: AnswerAnalysis? {
+        guard let analysis = JSONColumn.decode(analysis, as: AnswerAnalysis.self) else { return nil }
+        return JSONColumn.decode(modelFeedback, as: ModelFeedback.self).map(analysis.merging) ?? analysis
+    }
+}
+
 /// Analyses, feedback and timings are stored as JSON text: one column, readable with any SQL client,
 /// same on both engines. Sorted keys keep equal values byte-equal.
 enum JSONColumn {

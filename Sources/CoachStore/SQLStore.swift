@@ -323,10 +323,9 @@ extension SQLStore {
     /// question that is stored now, which callers must use.
     public func savePreparedQuestion(
         callSid: String, number: Int, question: Question, roleKey: String, audioKey: String?,
-        status: PreparedQuestion.Status = .ready
+        status: PreparedQuestion.Status = .ready, notifying notice: Notice? = nil
     ) async throws -> PreparedQuestion {
-        let written = try await database.raw(
-            """
+        let upsert: SQLQueryString = """
             INSERT INTO questions (call_sid, number, question_id, text, competency, origin, role_key, audio_key,
                                    status, created_at)
             VALUES (\(bind: callSid), \(bind: number), \(bind: question.id), \(bind: question.text),
@@ -341,7 +340,18 @@ extension SQLStore {
                   (SELECT role_key FROM calls WHERE calls.call_sid = excluded.call_sid), 'general')
             RETURNING *
             """
-        ).first(decoding: QuestionRow.self, with: Self.snake)?.prepared
+        // On PostgreSQL other instances hear of a stored question in the same statement: one round trip
+        // on the way to a caller who may be on hold for it.
+        let statement: SQLQueryString =
+            if let notice, isPostgres {
+                """
+                WITH saved AS (\(upsert))
+                SELECT saved.*, pg_notify(\(bind: notice.channel), \(bind: notice.payload)) AS notified FROM saved
+                """
+            } else {
+                upsert
+            }
+        let written = try await database.raw(statement).first(decoding: QuestionRow.self, with: Self.snake)?.prepared
         // Nothing returned: the stored question stays (asked, or prepared for the current role). Read it.
         if let written { return written }
         guard let stored = try await preparedQuestion(callSid: callSid, number: number) else {
@@ -394,20 +404,24 @@ extension SQLStore {
             .all(decoding: AnswerRow.self, with: Self.snake).compactMap(\.record)
     }
 
-    /// The transcripts stored so far for a session's answers, by answer number.
-    public func transcripts(sessionID: String) async throws -> [Int: String] {
+    /// The transcripts in so far of a session's answers, by answer number, each with its analysis when
+    /// it is made (the question writer reads both; analysing again would repeat the work).
+    public func heardAnswers(sessionID: String) async throws -> [Int: (transcript: String, analysis: AnswerAnalysis?)] {
         let rows = try await reader.raw(
             """
-            SELECT a.number, r.transcript FROM answers a JOIN recordings r ON r.recording_sid = a.recording_sid
+            SELECT a.number, r.transcript, r.analysis FROM answers a
+            JOIN recordings r ON r.recording_sid = a.recording_sid
             WHERE a.session_id = \(bind: sessionID) AND r.transcript IS NOT NULL
             """
         ).all()
-        var transcripts: [Int: String] = [:]
+        var heard: [Int: (transcript: String, analysis: AnswerAnalysis?)] = [:]
         for row in rows {
-            transcripts[try row.decode(column: "number", as: Int.self)] = try row.decode(
-                column: "transcript", as: String.self)
+            heard[try row.decode(column: "number", as: Int.self)] = (
+                try row.decode(column: "transcript", as: String.self),
+                JSONColumn.decode(try row.decode(column: "analysis", as: String?.self))
+            )
         }
-        return transcripts
+        return heard
     }
 
     /// Question ids this number has been asked in earlier calls, so a returning caller hears new ones.
@@ -438,12 +452,12 @@ extension SQLStore {
     public func analyses(phone: String) async throws -> [AnswerAnalysis] {
         try await reader.raw(
             """
-            SELECT r.* FROM sessions s JOIN answers a ON a.session_id = s.id
+            SELECT r.analysis, r.model_feedback FROM sessions s JOIN answers a ON a.session_id = s.id
             JOIN recordings r ON r.recording_sid = a.recording_sid
             WHERE s.phone = \(bind: phone) AND r.analysis IS NOT NULL
             ORDER BY s.started_at, s.id, a.number
             """
-        ).all(decoding: RecordingRow.self, with: Self.snake).compactMap(\.record.coaching)
+        ).all(decoding: CoachingRow.self, with: Self.snake).compactMap(\.coaching)
     }
 
     /// Analyses of a session's answers that are ready now, in answer order.
@@ -451,11 +465,11 @@ extension SQLStore {
     public func analyses(sessionID: String, before number: Int = .max) async throws -> [AnswerAnalysis] {
         try await reader.raw(
             """
-            SELECT r.* FROM answers a JOIN recordings r ON r.recording_sid = a.recording_sid
+            SELECT r.analysis, r.model_feedback FROM answers a JOIN recordings r ON r.recording_sid = a.recording_sid
             WHERE a.session_id = \(bind: sessionID) AND r.analysis IS NOT NULL AND a.number < \(bind: number)
             ORDER BY a.number
             """
-        ).all(decoding: RecordingRow.self, with: Self.snake).compactMap(\.record.coaching)
+        ).all(decoding: CoachingRow.self, with: Self.snake).compactMap(\.coaching)
     }
 }
 

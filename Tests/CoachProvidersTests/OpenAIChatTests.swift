@@ -48,7 +48,26 @@ struct OpenAIChatTests {
             let prompt = try #require(control.requests(.openAIChat).first?.bodyText)
             #expect(prompt.contains("Question: Tell me about a time you disagreed with your manager."))
             #expect(prompt.contains("Answer: I would probably talk to them first"))
-            #expect(prompt.contains("stayed hypothetical"))
+            #expect(prompt.contains("The latest answer stayed hypothetical"))
+        }
+    }
+
+    @Test func aStoredAnalysisDecidesTheProbe() async throws {
+        try await withFakes { fakes, control in
+            // The words read as hypothetical, but the analysis made when they came in says otherwise (as
+            // an analysis of other words would): the stored one is used, not made again.
+            let transcript = "I would probably talk to them first and I would try to find common ground."
+            let stored = AnswerAnalyzer().analyze(
+                transcript: "I led the launch myself and as a result we grew revenue by ten percent.", seconds: 30)
+            var followUp = request
+            followUp.earlier = [
+                EarlierAnswer(question: "Tell me about a disagreement.", transcript: transcript, analysis: stored)
+            ]
+            _ = try await OpenAIQuestionSource(chat: chatClient(fakes)).question(for: followUp)
+            let prompt = try #require(control.requests(.openAIChat).first?.bodyText)
+            #expect(prompt.contains("Answer: I would probably talk to them first"))
+            #expect(!prompt.contains("The latest answer stayed hypothetical"))
+            #expect(!prompt.contains("The latest answer never said"))
         }
     }
 

@@ -1,3 +1,4 @@
+import CoachCore
 import CoachStore
 import Foundation
 import Testing
@@ -222,13 +223,21 @@ import Testing
         try await sending.notify(channel: "coachline_test", payload: "jobs")
         // Queuing a job notifies in the same statement, and only when it was queued.
         let job = NewJob(key: "question:CA1:2:general", kind: "question", payload: "{}")
-        #expect(try await sending.enqueue(job, notifying: "coachline_test", payload: "queued"))
-        #expect(try await !sending.enqueue(job, notifying: "coachline_test", payload: "queued again"))
+        #expect(try await sending.enqueue(job, notifying: Notice(channel: "coachline_test", payload: "queued")))
+        #expect(try await !sending.enqueue(job, notifying: Notice(channel: "coachline_test", payload: "queued again")))
+        // So does storing a prepared question, and only when this call stored it.
+        let question = Question(id: "q1", text: "Tell me about a launch.", competency: .leadership, origin: .model)
+        for text in ["stored", "kept"] {
+            _ = try await sending.savePreparedQuestion(
+                callSid: "CA1", number: 2, question: question, roleKey: "general", audioKey: nil,
+                notifying: Notice(channel: "coachline_test", payload: text))
+        }
         try await sending.notify(channel: "coachline_test", payload: "last")
         var iterator = received.makeAsyncIterator()
         #expect(await iterator.next() == "ready:CA1:3")
         #expect(await iterator.next() == "jobs")
         #expect(await iterator.next() == "queued")
+        #expect(await iterator.next() == "stored")
         #expect(await iterator.next() == "last")
         listener.cancel()
         await listener.value

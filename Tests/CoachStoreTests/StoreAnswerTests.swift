@@ -157,13 +157,15 @@ import Testing
             _ = try await store.beginCall(callSid: "CA1", caller: .withheld)
             let first = Sample.question("first")
             let late = Sample.question("late", competency: .conflict, origin: .model)
+            // With a notice to send (PostgreSQL sends it in the same statement) the result is the same.
+            let notice = Notice(channel: "coachline_test", payload: "ready:CA1:1")
             let stored = try await store.savePreparedQuestion(
-                callSid: "CA1", number: 1, question: first, roleKey: "general", audioKey: "a1")
+                callSid: "CA1", number: 1, question: first, roleKey: "general", audioKey: "a1", notifying: notice)
             #expect(stored.question == first)
             // Prepared elsewhere first, for the same role, or for a role the call does not have: the stored
             // one stays, and the caller must use it.
             let again = try await store.savePreparedQuestion(
-                callSid: "CA1", number: 1, question: late, roleKey: "general", audioKey: "a2")
+                callSid: "CA1", number: 1, question: late, roleKey: "general", audioKey: "a2", notifying: notice)
             #expect(again == stored)
             let otherRole = try await store.savePreparedQuestion(
                 callSid: "CA1", number: 1, question: late, roleKey: "sales", audioKey: "a2")

@@ -344,8 +344,13 @@ import Testing
             try await store.saveAnswer(
                 Sample.answer(callSid: "CA2", number: 1, sessionID: other.id, recordingSid: "RE9"))
             _ = try await store.updateRecording(RecordingUpdate(recordingSid: "RE9", transcript: "other"))
-            #expect(try await store.transcripts(sessionID: session.id) == [1: "first", 3: "third"])
-            #expect(try await store.transcripts(sessionID: other.id) == [1: "other"])
+            let analysis = AnswerAnalyzer().analyze(transcript: "third", seconds: 4)
+            try await store.saveAnalysis(analysis, recordingSid: "RE3")
+            let heard = try await store.heardAnswers(sessionID: session.id)
+            #expect(heard.mapValues(\.transcript) == [1: "first", 3: "third"])
+            #expect(heard[1]?.analysis == nil)
+            #expect(heard[3]?.analysis == analysis)
+            #expect(try await store.heardAnswers(sessionID: other.id).mapValues(\.transcript) == [1: "other"])
 
             let context = try #require(try await store.answerContext(recordingSid: "RE3"))
             #expect(context.answer == Sample.answer(number: 3, sessionID: session.id, recordingSid: "RE3"))

@@ -32,10 +32,13 @@ public struct QuestionRequest: Sendable {
 public struct EarlierAnswer: Sendable, Equatable {
     public var question: String
     public var transcript: String?
+    /// The transcript's analysis when it is made; a writer that needs one and finds none makes its own.
+    public var analysis: AnswerAnalysis?
 
-    public init(question: String, transcript: String?) {
+    public init(question: String, transcript: String?, analysis: AnswerAnalysis? = nil) {
         self.question = question
         self.transcript = transcript
+        self.analysis = analysis
     }
 }
 

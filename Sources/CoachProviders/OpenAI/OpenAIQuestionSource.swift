@@ -109,8 +109,11 @@ enum QuestionPrompt {
 
     /// A concrete nudge when the deterministic analysis shows the latest answer needs a follow-up.
     static func probe(after latest: EarlierAnswer?) -> String? {
-        guard let transcript = latest?.transcript, SpokenText.wordCount(transcript) >= 5 else { return nil }
-        let analysis = AnswerAnalyzer().analyze(transcript: transcript, seconds: 0)
+        guard let latest, let transcript = latest.transcript, SpokenText.wordCount(transcript) >= 5 else {
+            return nil
+        }
+        // Both findings come from the words alone, so the stored analysis serves whatever its timing.
+        let analysis = latest.analysis ?? AnswerAnalyzer().analyze(transcript: transcript, seconds: 0)
         if analysis.hypothetical {
             return "The latest answer stayed hypothetical: ask a follow-up about what they actually did."
         }

@@ -42,7 +42,7 @@ struct JobQueue: Sendable {
             // Other instances' workers hear of it through NOTIFY, sent by the same statement.
             let queued = try await store.enqueue(
                 NewJob(key: key, kind: work.kind, payload: work.payload, maxAttempts: maxAttempts),
-                notifying: Self.channel, payload: notice(Signals.jobs))
+                notifying: notice(of: Signals.jobs))
             guard queued else { return }
             await signals.signal(Signals.jobs)
         } catch {
@@ -53,15 +53,8 @@ struct JobQueue: Sendable {
         }
     }
 
-    /// Tells waiters here and on other instances that `topic` happened.
-    func announce(_ topic: String) async {
-        await signals.signal(topic)
-        do {
-            try await store.notify(channel: Self.channel, payload: notice(topic))
-        } catch {
-            logger.warning("could not notify other instances", metadata: ["topic": "\(topic)", "error": "\(error)"])
-        }
-    }
+    /// The NOTIFY that tells other instances `topic` happened, for a write to send with itself.
+    func notice(of topic: String) -> Notice { Notice(channel: Self.channel, payload: notice(topic)) }
 }
 
 /// Strings seen within the last `seconds`; older ones are swept out once a period.

@@ -62,17 +62,20 @@ struct QuestionPreparer: Sendable {
         let audioKey = await synthesize(question.text, key: key)
         // A worker shutting down hands the job back rather than store a deadline's fallback.
         try Task.checkCancellation()
+        let ready = Signals.questionReady(callSid: key.callSid, number: key.number)
         _ = try await store.savePreparedQuestion(
             callSid: key.callSid, number: key.number, question: question, roleKey: request.role.key,
-            audioKey: audioKey)
-        await queue.announce(Signals.questionReady(callSid: key.callSid, number: key.number))
+            audioKey: audioKey, notifying: queue.notice(of: ready))
+        await queue.signals.signal(ready)
     }
 
     /// What the question source needs, from stored state; nil when the question is already prepared
-    /// for the call's current role.
+    /// for the call's current role. A caller may be waiting for this question, so the reads go out in
+    /// two rounds of independent statements rather than one after another.
     func context(for key: Key) async throws -> QuestionRequest? {
         // A session carries the caller and role it was opened with; only question 1, prepared while the
         // menu plays, comes before one and reads the call.
+        async let preparedLookup = store.preparedQuestions(callSid: key.callSid)
         let session = try await store.session(callSid: key.callSid)
         let caller: CallerNumber
         let role: PracticeRole
@@ -82,30 +85,39 @@ struct QuestionPreparer: Sendable {
             guard let call = try await store.call(callSid: key.callSid) else { return nil }
             (caller, role) = (call.caller, call.role ?? .general)
         }
-        let prepared = try await store.preparedQuestions(callSid: key.callSid)
+        let prepared = try await preparedLookup
         if let existing = prepared.first(where: { $0.number == key.number }),
             existing.status == .asked || existing.roleKey == role.key
         {
             return nil
         }
-        var excluded = Set(prepared.map(\.question.id))
-        var weakSpots: [CoachingDimension] = []
-        if let phone = caller.number {
-            excluded.formUnion(try await store.askedQuestionIDs(phone: phone))
-            let analyses = try await store.analyses(phone: phone)
-            weakSpots = Array(
-                Dictionary(grouping: analyses, by: \.improvementDimension)
-                    .sorted { $0.value.count > $1.value.count }.prefix(2).map(\.key))
-        }
+        // Every earlier question of this call, answered or not yet, with the answers that are in.
+        let (store, sessionID, phone) = (self.store, session?.id, caller.number)
+        async let heardLookup = { () async throws -> [Int: (transcript: String, analysis: AnswerAnalysis?)] in
+            guard let sessionID else { return [:] }
+            return try await store.heardAnswers(sessionID: sessionID)
+        }()
+        async let askedLookup = { () async throws -> Set<String> in
+            guard let phone else { return [] }
+            return try await store.askedQuestionIDs(phone: phone)
+        }()
+        async let pastLookup = { () async throws -> [AnswerAnalysis] in
+            guard let phone else { return [] }
+            return try await store.analyses(phone: phone)
+        }()
+        let (heard, asked, past) = try await (heardLookup, askedLookup, pastLookup)
+        let weakSpots = Array(
+            Dictionary(grouping: past, by: \.improvementDimension)
+                .sorted { $0.value.count > $1.value.count }.prefix(2).map(\.key))
         let earlierQuestions = prepared.filter { $0.number < key.number }
-        // Every earlier question of this call, answered or not yet, with the transcripts that are in.
-        var transcripts: [Int: String] = [:]
-        if let session { transcripts = try await store.transcripts(sessionID: session.id) }
         let earlier = earlierQuestions.map {
-            EarlierAnswer(question: $0.question.text, transcript: transcripts[$0.number])
+            EarlierAnswer(
+                question: $0.question.text, transcript: heard[$0.number]?.transcript,
+                analysis: heard[$0.number]?.analysis)
         }
         return QuestionRequest(
-            role: role, number: key.number, total: session?.total ?? questionsPerInterview, excludedIDs: excluded,
+            role: role, number: key.number, total: session?.total ?? questionsPerInterview,
+            excludedIDs: Set(prepared.map(\.question.id)).union(asked),
             covered: earlierQuestions.map(\.question.competency), earlier: earlier, weakSpots: weakSpots,
             seed: InterviewPlanner.seed(from: key.callSid))
     }
