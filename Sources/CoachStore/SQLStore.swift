@@ -106,28 +106,33 @@ public final class SQLStore: Sendable {
         }
     }
 
+    /// `statementLimit`: how many statement texts are prepared by name (`StatementNames`).
     public static func openPostgres(
-        _ configuration: SQLPostgresConfiguration, poolSize: Int, logger: Logger
+        _ configuration: SQLPostgresConfiguration, poolSize: Int, statementLimit: Int = 500, logger: Logger
     ) async throws -> SQLStore {
-        let group = MultiThreadedEventLoopGroup.singleton
-        let loops = max(1, System.coreCount)
-        let pool = EventLoopGroupConnectionPool(
-            source: PostgresConnectionSource(sqlConfiguration: configuration),
-            // At most poolSize in all (one per event loop at least): the sizing docs rely on it.
-            maxConnectionsPerEventLoop: max(1, poolSize / loops),
-            requestTimeout: .seconds(10), logger: logger, on: group)
-        let owner = PoolOwner.retain(pool)
-        let store = SQLStore(
-            database: pool.database(logger: logger).sql(), engine: "postgresql",
-            postgresConfiguration: configuration
-        ) { try await owner.shutdown() }
+        // One connection first, so a wrong URL or a server that is down fails now with PostgreSQL's own
+        // words (the pool would keep retrying behind a waiting query for up to a minute).
         do {
-            try await store.ping()
+            let probe = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration.coreConfiguration,
+                id: 0, logger: logger
+            ).get()
+            try await probe.close()
         } catch {
-            try? await owner.shutdown()
             throw StoreError("cannot reach PostgreSQL: \(String(reflecting: error))")
         }
-        return store
+        let client = PostgresClient(
+            configuration: try PostgresClient.Configuration(configuration, poolSize: poolSize),
+            backgroundLogger: logger)
+        let running = Task { await client.run() }
+        return SQLStore(
+            database: PreparedPostgresDatabase(
+                target: .pool(client), statements: StatementNames(limit: statementLimit), logger: logger),
+            engine: "postgresql", postgresConfiguration: configuration
+        ) {
+            running.cancel()
+            await running.value
+        }
     }
 
     /// Applies pending migrations; returns the versions it ran. Safe when several instances start at
@@ -661,30 +666,6 @@ extension SQLStore {
             ON CONFLICT (key) DO NOTHING
             """
         ).run()
-    }
-}
-
-/// Keeps a PostgreSQL pool alive until it is shut down. AsyncKit traps when a pool that was never
-/// shut down is freed; a store dropped without `shutdown()` (a failed start, a test that threw) then
-/// leaks its connections until exit rather than crashing the process. The pool synchronises itself
-/// (a lock around its per-loop pools) but predates `Sendable`.
-private final class PoolOwner: @unchecked Sendable {
-    private static let open = NIOLockedValueBox<[ObjectIdentifier: PoolOwner]>([:])
-    let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
-
-    private init(_ pool: EventLoopGroupConnectionPool<PostgresConnectionSource>) {
-        self.pool = pool
-    }
-
-    static func retain(_ pool: EventLoopGroupConnectionPool<PostgresConnectionSource>) -> PoolOwner {
-        let owner = PoolOwner(pool)
-        open.withLockedValue { $0[ObjectIdentifier(owner)] = owner }
-        return owner
-    }
-
-    func shutdown() async throws {
-        guard Self.open.withLockedValue({ $0.removeValue(forKey: ObjectIdentifier(self)) }) != nil else { return }
-        try await pool.shutdownAsync()
     }
 }
 

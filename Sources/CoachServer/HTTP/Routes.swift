@@ -49,7 +49,9 @@ struct Routes {
         }
         router.get("/ready") { _, _ in
             do {
-                try await store.ping()
+                // A database that stopped answering must not hold the probe for as long as the pool
+                // keeps trying to reconnect.
+                try await withDeadline(seconds: 5) { try await store.ping() }
                 return Response(
                     status: .ok, headers: [.contentType: "text/plain"],
                     body: .init(byteBuffer: .init(string: "ready\n")))

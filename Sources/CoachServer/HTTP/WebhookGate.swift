@@ -18,10 +18,15 @@ struct WebhookGate: Sendable {
     let logger: Logger
 
     static let maxBody = 64 * 1024
+    /// Twilio gives up on a webhook after 15 s. An answer not ready by this time (the database
+    /// unreachable, say) is replaced by the apology, in time for the caller to hear it. The wait
+    /// endpoint's own bound (`HOLD_WAIT_SECONDS`, at most 8) fits inside it.
+    static let answerDeadlineSeconds = 12.0
 
     /// A webhook whose answer is TwiML.
     func twiml(
-        _ route: String, _ request: Request, _ handler: @Sendable (TwilioParameters) async throws -> TwiMLDocument
+        _ route: String, _ request: Request,
+        _ handler: @escaping @Sendable (TwilioParameters) async throws -> TwiMLDocument
     ) async -> Response {
         await timed(route) { started in await answer(route, request, handler, started: started) }
     }
@@ -35,7 +40,8 @@ struct WebhookGate: Sendable {
     }
 
     private func answer(
-        _ route: String, _ request: Request, _ handler: @Sendable (TwilioParameters) async throws -> TwiMLDocument,
+        _ route: String, _ request: Request,
+        _ handler: @escaping @Sendable (TwilioParameters) async throws -> TwiMLDocument,
         started: ContinuousClock.Instant
     ) async -> Response {
         var request = request
@@ -44,20 +50,30 @@ struct WebhookGate: Sendable {
             params = try await parameters(&request)
         } catch {
             log(route, nil, "unreadable request: \(error)", started)
-            return await twiml(flow.apology())
+            return apology()
         }
         guard verify(request, params) else {
             log(route, params, "forbidden: bad signature", started)
             return Response(status: .forbidden)
         }
         do {
-            let document = try await handler(params)
+            let voice = self.voice
+            let (document, resolved) = try await withDeadline(seconds: Self.answerDeadlineSeconds) {
+                let document = try await handler(params)
+                return (document, await voice.resolve(document))
+            }
             log(route, params, Self.outcome(of: document), started)
-            return await twiml(document)
+            return xml(renderer.render(resolved))
         } catch {
             log(route, params, "error, apologised: \(error)", started, level: .error)
-            return await twiml(flow.apology())
+            return apology()
         }
+    }
+
+    /// The apology in the voice it was warmed up in, without asking the database: whatever went
+    /// wrong may be the database.
+    private func apology() -> Response {
+        xml(renderer.render(voice.resolveKnown(flow.apology())))
     }
 
     /// A callback whose answer Twilio ignores: always 204 once the signature is good.
@@ -121,11 +137,6 @@ struct WebhookGate: Sendable {
         let forwarded = request.headers[.xForwardedProto]?.lowercased()
         let schemes = forwarded.map { [$0] } ?? ["http", "https"]
         return schemes.map { "\($0)://\(host)\(target)" }
-    }
-
-    /// Stored audio replaces `<Say>` where it exists; then the document is rendered.
-    private func twiml(_ document: TwiMLDocument) async -> Response {
-        xml(renderer.render(await voice.resolve(document)))
     }
 
     private func xml(_ text: String) -> Response {

@@ -91,35 +91,49 @@ public actor VoiceOver {
 
     /// The document with every `<Say>` whose audio is stored replaced by `<Play>`.
     nonisolated func resolve(_ document: TwiMLDocument) async -> TwiMLDocument {
-        guard synthesizer != nil else { return document }
-        var verbs: [TwiMLVerb] = []
-        for verb in document.verbs {
-            switch verb {
-            case .speak(let speech):
-                verbs.append(.speak(await resolve(speech)))
-            case .gather(var gather):
-                var prompts: [Speech] = []
-                for prompt in gather.prompts { prompts.append(await resolve(prompt)) }
-                gather.prompts = prompts
-                verbs.append(.gather(gather))
-            default:
-                verbs.append(verb)
-            }
+        guard let synthesizer else { return document }
+        for text in Self.spokenTexts(document) {
+            let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
+            let stored =
+                known.withLock { $0.contains(key) } ? true : (try? await library.store.hasAudio(key: key)) == true
+            if stored { remember(key) }
+            metrics?.audioLookup(hit: stored)
         }
-        return TwiMLDocument(verbs)
+        return resolveKnown(document)
     }
 
-    private nonisolated func resolve(_ speech: Speech) async -> Speech {
-        guard case .say(let text) = speech, let synthesizer else { return speech }
-        let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
-        if !known.withLock({ $0.contains(key) }) {
-            guard (try? await library.store.hasAudio(key: key)) == true else {
-                metrics?.audioLookup(hit: false)
-                return speech
-            }
-            remember(key)
+    /// The same from what this process knows is stored, without asking the database (the prompts
+    /// warmed up at start-up, what it synthesised or found since).
+    nonisolated func resolveKnown(_ document: TwiMLDocument) -> TwiMLDocument {
+        guard let synthesizer else { return document }
+        let known = known.withLock { $0 }
+        func play(_ speech: Speech) -> Speech {
+            guard case .say(let text) = speech else { return speech }
+            let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
+            return known.contains(key) ? .play(url: links.url(.audio(key: key)), text: text) : speech
         }
-        metrics?.audioLookup(hit: true)
-        return .play(url: links.url(.audio(key: key)), text: text)
+        return TwiMLDocument(
+            document.verbs.map { verb in
+                switch verb {
+                case .speak(let speech): return .speak(play(speech))
+                case .gather(var gather):
+                    gather.prompts = gather.prompts.map(play)
+                    return .gather(gather)
+                default: return verb
+                }
+            })
+    }
+
+    private static func spokenTexts(_ document: TwiMLDocument) -> [String] {
+        document.verbs.flatMap { verb -> [Speech] in
+            switch verb {
+            case .speak(let speech): [speech]
+            case .gather(let gather): gather.prompts
+            default: []
+            }
+        }.compactMap { speech in
+            guard case .say(let text) = speech else { return nil }
+            return text
+        }
     }
 }

@@ -1,0 +1,54 @@
+import Foundation
+import PostgresKit
+import Testing
+
+@testable import CoachStore
+
+/// PostgreSQL statements are prepared once per connection by name (`PreparedPostgresDatabase`).
+@Suite struct PreparedStatementTests {
+    @Test func eachTextAndParameterTypesGetsANameOfItsOwnUpToTheLimit() {
+        let names = StatementNames(limit: 3)
+        let first = names.name(sql: "SELECT $1", types: [.int8])
+        #expect(first != nil)
+        #expect(names.name(sql: "SELECT $1", types: [.int8]) == first)
+        // The same text with a NULL, or with text, is another statement to PostgreSQL.
+        let null = names.name(sql: "SELECT $1", types: [.null])
+        let text = names.name(sql: "SELECT $1", types: [.text])
+        #expect(Set([first, null, text]).count == 3)
+        // Past the limit a new text gets no name (it runs unnamed); the named ones keep theirs.
+        #expect(names.name(sql: "SELECT 2", types: []) == nil)
+        #expect(names.name(sql: "SELECT $1", types: [.text]) == text)
+        #expect(names.count == 3)
+    }
+
+    @Test(.enabled(if: TestPostgres.isAvailable, "needs PostgreSQL (COACHLINE_TEST_POSTGRES_URL)"))
+    func aStatementIsPreparedOnceAndRunsWithEveryKindOfValue() async throws {
+        let database = try await TestDatabase.create(TestDatabase.Engine.postgres)
+        // One connection, so every statement below runs where the last was prepared; two names at most.
+        let store = try await SQLStore.openPostgres(
+            try SQLPostgresConfiguration(url: database.urlString), poolSize: 1, statementLimit: 2,
+            logger: StoreEngine.quiet)
+        do {
+            // A session runs statements unnamed: nothing there to reuse.
+            try await store.database.withSession { try await $0.raw("CREATE TABLE t (n BIGINT, s TEXT)").run() }
+            for (n, s) in [(1, "one"), (2, nil), (3, "three"), (4, nil)] as [(Int, String?)] {
+                let insert: SQLQueryString = "INSERT INTO t (n, s) VALUES (\(bind: n), \(bind: s))"
+                try await store.database.raw(insert).run()
+            }
+            let rows = try await store.database.raw("SELECT n, s FROM t ORDER BY n").all()
+            #expect(try rows.map { try $0.decode(column: "s", as: String?.self) } == ["one", nil, "three", nil])
+            // The insert was prepared twice (with text, with NULL), under the two names there are; the
+            // rest ran unnamed, and ran all the same.
+            let prepared = try await store.database.raw("SELECT statement FROM pg_prepared_statements").all()
+                .map { try $0.decode(column: "statement", as: String.self) }
+            #expect(prepared.count == 2, "\(prepared)")
+            #expect(prepared.allSatisfy { $0.hasPrefix("INSERT INTO t") }, "\(prepared)")
+            try await store.shutdown()
+            try await database.drop()
+        } catch {
+            try? await store.shutdown()
+            try? await database.drop()
+            throw error
+        }
+    }
+}
