@@ -104,10 +104,11 @@ extension SQLStore {
         return try await !database.raw(statement).all().isEmpty
     }
 
-    /// Takes up to `limit` due jobs for `worker`: queued ones whose time has come, and running ones
-    /// whose lease expired (their worker died) with attempts left. Each claim counts an attempt.
-    /// `urgentKinds` are taken before any other due job, oldest first within each group: a caller
-    /// may be waiting on them while the rest can trail behind.
+    /// Takes up to `limit` due jobs for `worker`: queued ones whose time has come (a job whose worker
+    /// died is queued again by `requeueExpiredJobs`). Each claim counts an attempt. `urgentKinds` are
+    /// taken before any other due job, oldest first within each group: a caller may be waiting on them
+    /// while the rest can trail behind. With `only` (no urgent kinds) the claim reads just the jobs it
+    /// takes, through the queued-job indexes, however many wait.
     public func claimJobs(
         worker: String, limit: Int, leaseSeconds: Double, urgentKinds: [String] = [], only: JobKinds = .all,
         now: Date = Date()
@@ -129,9 +130,7 @@ extension SQLStore {
                             lease_until = \(bind: time + leaseSeconds), updated_at = \(bind: time)
             WHERE id IN (
                 SELECT id FROM jobs
-                WHERE ((state = 'queued' AND run_at <= \(bind: time))
-                       OR (state = 'running' AND lease_until < \(bind: time) AND attempts < max_attempts))
-                  \(kinds)
+                WHERE state = 'queued' AND run_at <= \(bind: time) \(kinds)
                 ORDER BY \(urgentFirst)run_at
                 LIMIT \(bind: limit)
                 \(lock))
@@ -145,6 +144,20 @@ extension SQLStore {
         case all
         case among([String])
         case except([String])
+    }
+
+    /// Running jobs whose lease expired with attempts left (their worker died, or lost the database)
+    /// are queued again, for any worker to claim. Returns how many.
+    @discardableResult
+    public func requeueExpiredJobs(now: Date = Date()) async throws -> Int {
+        let time = now.timeIntervalSince1970
+        return try await database.raw(
+            """
+            UPDATE jobs SET state = 'queued', worker = NULL, lease_until = NULL, updated_at = \(bind: time)
+            WHERE state = 'running' AND lease_until < \(bind: time) AND attempts < max_attempts
+            RETURNING id
+            """
+        ).all().count
     }
 
     /// Running jobs whose lease expired on their last attempt: their worker died each time. They

@@ -123,6 +123,15 @@ enum Migrations {
             // failed model call says so here (1), or the debrief would wait for it forever.
             version: 8, name: "recordings whose model feedback failed",
             statements: ["ALTER TABLE recordings ADD COLUMN feedback_failed INTEGER NOT NULL DEFAULT 0"]),
+        Step(
+            // A claim takes the oldest queued jobs, of some kinds or all but some. Under load hundreds
+            // wait (transcriptions and feedback step aside for webhooks), and each claim read and sorted
+            // all of them. Indexes on just the queued jobs, in claim order, let it read the few it takes.
+            version: 9, name: "queued jobs in claim order",
+            statements: [
+                "CREATE INDEX jobs_queued ON jobs (run_at) WHERE state = 'queued'",
+                "CREATE INDEX jobs_queued_kind ON jobs (kind, run_at) WHERE state = 'queued'",
+            ]),
     ]
 
     /// Any number that names "CoachLine's migrations" among advisory locks.

@@ -91,10 +91,18 @@ import Testing
         try await engine.withStore { store in
             try await store.enqueue(Self.job("j"), now: Self.start)
             _ = try await store.claimJobs(worker: "dies", limit: 1, leaseSeconds: 30, now: Self.start)
+            // Still leased: nothing to requeue, nothing to claim.
+            #expect(try await store.requeueExpiredJobs(now: Self.start.addingTimeInterval(29)) == 0)
             #expect(
                 try await store.claimJobs(
                     worker: "w2", limit: 1, leaseSeconds: 30, now: Self.start.addingTimeInterval(29)
                 ).isEmpty)
+            // Expired: queued again (a running job is never claimed as it is), then taken over.
+            #expect(
+                try await store.claimJobs(
+                    worker: "w2", limit: 1, leaseSeconds: 30, now: Self.start.addingTimeInterval(31)
+                ).isEmpty)
+            #expect(try await store.requeueExpiredJobs(now: Self.start.addingTimeInterval(31)) == 1)
             let taken = try await store.claimJobs(
                 worker: "w2", limit: 1, leaseSeconds: 30, now: Self.start.addingTimeInterval(31))
             #expect(taken.map(\.attempts) == [2])
@@ -148,7 +156,8 @@ import Testing
             let dead = try await store.deadLetterExpiredJobs(now: later)
             #expect(dead.map(\.id) == ["d"])
             #expect(dead.first?.lastError == "lease expired on the last attempt")
-            // The other one had attempts left: it is taken over, not killed.
+            // The other one had attempts left: it is queued again and taken over, not killed.
+            #expect(try await store.requeueExpiredJobs(now: later) == 1)
             #expect(
                 try await store.claimJobs(worker: "w2", limit: 5, leaseSeconds: 30, now: later).map(\.id) == ["alive"])
             let counts = try await store.jobCounts()

@@ -230,15 +230,17 @@ actor JobWorker {
         min(60, pow(2, Double(max(0, attempt - 1))))
     }
 
-    /// Every few seconds: dead-letter jobs whose worker died on their last attempt. Hourly: prune
-    /// done jobs after a day and dead ones after a week.
+    /// Every few seconds: queue again the jobs whose worker died (their lease expired), and
+    /// dead-letter those on their last attempt. Hourly: prune done jobs after a day and dead ones
+    /// after a week.
     private func maintain() async {
         let now = Date()
         guard now.timeIntervalSince(lastMaintenance) >= 5 else { return }
         let hourly = Int(now.timeIntervalSince1970 / 3600) != Int(lastMaintenance.timeIntervalSince1970 / 3600)
         lastMaintenance = now
         do {
-            for job in try await store.deadLetterExpiredJobs() {
+            try await store.requeueExpiredJobs(now: now)
+            for job in try await store.deadLetterExpiredJobs(now: now) {
                 metrics.jobFinished(kind: job.kind, outcome: "dead")
                 logger.error(
                     "job dead-lettered",
