@@ -45,26 +45,26 @@ struct PreparedPostgresDatabase: SQLDatabase {
         logger.debug("Executing query", metadata: ["sql": "\(sql)"])
         var bindings = PostgresBindings(capacity: binds.count)
         let types = try binds.map { try PostgresBind.append($0, to: &bindings) }
-        // A session runs whatever it is given, once (migrations, BEGIN and COMMIT): nothing to reuse.
-        guard case .pool(let client) = target else {
-            guard case .connection(let connection) = target else { return }
-            for try await row in try await connection.query(
-                PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
-            {
-                onRow(row.sql())
+        switch target {
+        case .connection(let connection):
+            // A session runs whatever it is given, once (migrations, BEGIN and COMMIT): nothing to reuse.
+            try await Self.deliver(
+                connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger), to: onRow)
+        case .pool(let client):
+            guard let name = statements.name(sql: sql, types: types) else {
+                try await Self.deliver(
+                    client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger), to: onRow)
+                return
             }
-            return
-        }
-        guard let name = statements.name(sql: sql, types: types) else {
-            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
-            {
-                onRow(row.sql())
+            let rows = try await ReusedStatement.$text.withValue(.init(name: name, sql: sql)) {
+                try await client.execute(ReusedStatement(bindings: bindings), logger: logger)
             }
-            return
+            try await Self.deliver(rows, to: onRow)
         }
-        let rows = try await ReusedStatement.$text.withValue(.init(name: name, sql: sql)) {
-            try await client.execute(ReusedStatement(bindings: bindings), logger: logger)
-        }
+    }
+
+    private static func deliver<Rows: AsyncSequence>(_ rows: Rows, to onRow: (any SQLRow) -> Void) async throws
+    where Rows.Element == PostgresRow {
         for try await row in rows { onRow(row.sql()) }
     }
 

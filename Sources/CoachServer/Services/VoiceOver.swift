@@ -92,14 +92,18 @@ public actor VoiceOver {
     /// The document with every `<Say>` whose audio is stored replaced by `<Play>`.
     nonisolated func resolve(_ document: TwiMLDocument) async -> TwiMLDocument {
         guard let synthesizer else { return document }
+        var stored: [String: String] = [:]  // text -> audio key
         for text in Self.spokenTexts(document) {
             let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
-            let stored =
+            let found =
                 known.withLock { $0.contains(key) } ? true : (try? await library.store.hasAudio(key: key)) == true
-            if stored { remember(key) }
-            metrics?.audioLookup(hit: stored)
+            if found {
+                remember(key)
+                stored[text] = key
+            }
+            metrics?.audioLookup(hit: found)
         }
-        return resolveKnown(document)
+        return playing(document) { stored[$0] }
     }
 
     /// The same from what this process knows is stored, without asking the database (the prompts
@@ -107,10 +111,17 @@ public actor VoiceOver {
     nonisolated func resolveKnown(_ document: TwiMLDocument) -> TwiMLDocument {
         guard let synthesizer else { return document }
         let known = known.withLock { $0 }
-        func play(_ speech: Speech) -> Speech {
-            guard case .say(let text) = speech else { return speech }
+        return playing(document) { text in
             let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
-            return known.contains(key) ? .play(url: links.url(.audio(key: key)), text: text) : speech
+            return known.contains(key) ? key : nil
+        }
+    }
+
+    /// `document` with each `<Say>` whose text has an audio key (`key(text)`) played instead.
+    private nonisolated func playing(_ document: TwiMLDocument, key: (String) -> String?) -> TwiMLDocument {
+        func play(_ speech: Speech) -> Speech {
+            guard case .say(let text) = speech, let key = key(text) else { return speech }
+            return .play(url: links.url(.audio(key: key)), text: text)
         }
         return TwiMLDocument(
             document.verbs.map { verb in
