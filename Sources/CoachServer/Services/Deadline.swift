@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Runs `operation` but gives up after `seconds`: a provider that hangs costs its deadline, never a call.
+/// What `withDeadline` throws when time runs out: a provider that hangs costs its deadline, never a call.
 struct DeadlineExceeded: Error, CustomStringConvertible {
     let seconds: Double
     var description: String { "no answer within \(seconds) s" }
