@@ -45,8 +45,12 @@ public struct BenchPlan: Sendable, Codable, Equatable {
     public func fakeBehaviors() -> [FakeService: FakeBehavior] {
         let background = 1 / compression
         let questionScale = design == .inline ? 1 : background
+        // A real model words every question its own way, so every question is synthesised and fetched:
+        // without this the fake's few templates made the audio library answer most of them from cache.
+        var chat = model.behavior(scale: questionScale)
+        chat.sampled = true
         return [
-            .openAIChat: model.behavior(scale: questionScale),
+            .openAIChat: chat,
             .murfGenerate: speech.behavior(scale: questionScale),
             .murfStream: speech.behavior(scale: questionScale),
             .openAISpeech: speech.behavior(scale: questionScale),

@@ -10,9 +10,18 @@ enum FakeAudio {
         return max(0.5, Double(words) / 2.5)
     }
 
-    /// Mono samples of a 440 Hz tone as long as `text` takes to say.
+    /// Mono samples of a 440 Hz tone as long as `text` takes to say: one second of it, repeated (a whole number of
+    /// cycles, so the seams are seamless). A sine per sample for every utterance was most of a benchmark's fake
+    /// CPU once every question was worded, and so voiced, anew.
     static func speechTone(for text: String, sampleRate: Int) -> [Int16] {
-        ToneGenerator.tone(frequency: 440, seconds: speechSeconds(for: text), sampleRate: sampleRate)
+        let count = Int((speechSeconds(for: text) * Double(max(0, sampleRate))).rounded())
+        let second = OneSecondTones.speech(sampleRate: sampleRate)
+        var samples: [Int16] = []
+        samples.reserveCapacity(count)
+        while !second.isEmpty, samples.count < count {
+            samples += second.prefix(count - samples.count)
+        }
+        return samples
     }
 
     /// Repeats every sample once per channel, so stereo requests get interleaved frames.
@@ -110,9 +119,18 @@ enum FakeAudio {
     }
 }
 
-/// The 200 one-second recording tones (430 to 449.9 Hz), each encoded once per process.
+/// One second of each tone the fakes use, made once per process: the 200 recording tones (430 to 449.9 Hz, mu-law)
+/// and the 440 Hz speech tone at each sample rate asked for.
 private enum OneSecondTones {
     private static let cache = Mutex([Int: [UInt8]]())
+    private static let speechCache = Mutex([Int: [Int16]]())
+
+    static func speech(sampleRate: Int) -> [Int16] {
+        if let tone = speechCache.withLock({ $0[sampleRate] }) { return tone }
+        let tone = ToneGenerator.tone(frequency: 440, seconds: 1, sampleRate: sampleRate)
+        speechCache.withLock { $0[sampleRate] = tone }
+        return tone
+    }
 
     static func muLaw(frequencyStep: Int) -> [UInt8] {
         if let tone = cache.withLock({ $0[frequencyStep] }) { return tone }

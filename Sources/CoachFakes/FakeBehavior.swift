@@ -63,19 +63,24 @@ public struct FakeBehavior: Sendable, Codable, Equatable {
     public var failTimes: Int? = nil
     /// Retry-After sent with 429 and 503 (rounded up to whole seconds; `retry-after-ms` carries the exact value).
     public var retryAfterSeconds: Double = 1
+    /// Chat only: word every question differently, as a model sampling above temperature 0 does, so no two calls
+    /// share a question's audio. Off, the same prompt gets the same words, which tests rely on.
+    public var sampled: Bool = false
 
     public init(
         minLatency: Double = 0,
         maxLatency: Double = 0,
         failure: FakeFailure? = nil,
         failTimes: Int? = nil,
-        retryAfterSeconds: Double = 1
+        retryAfterSeconds: Double = 1,
+        sampled: Bool = false
     ) {
         self.minLatency = minLatency
         self.maxLatency = maxLatency
         self.failure = failure
         self.failTimes = failTimes
         self.retryAfterSeconds = retryAfterSeconds
+        self.sampled = sampled
     }
 
     /// Answer normally, at once.
@@ -95,6 +100,7 @@ public struct FakeBehavior: Sendable, Codable, Equatable {
         failure = try container.decodeIfPresent(FakeFailure.self, forKey: .failure)
         failTimes = try container.decodeIfPresent(Int.self, forKey: .failTimes)
         retryAfterSeconds = try container.decodeIfPresent(Double.self, forKey: .retryAfterSeconds) ?? 1
+        sampled = try container.decodeIfPresent(Bool.self, forKey: .sampled) ?? false
     }
 
     /// A latency drawn from the configured range; a reversed range counts as its lower end.

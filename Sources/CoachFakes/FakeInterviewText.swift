@@ -11,6 +11,8 @@ struct FakeInterviewText: Sendable {
     var seed: UInt64
     /// Everything the messages say, so the fake, like a model told "never repeat", skips what it sees there.
     var conversation: String
+    /// A draw that words the question its own way (`FakeBehavior.sampled`); nil, the same prompt gets the same words.
+    var sample: UInt32?
 
     init(messages: [String]) {
         var role: String?
@@ -55,13 +57,20 @@ struct FakeInterviewText: Sendable {
         return "\(article) \(role)"
     }
 
-    /// The template the seed picks, or the next one not already in the conversation.
+    /// The template the seed picks, or the next one not already in the conversation; with a sample, worded its own
+    /// way.
     var question: String {
+        guard let sample else { return unsampledQuestion }
+        return unsampledQuestion + " (Variant \(sample).)"
+    }
+
+    private var unsampledQuestion: String {
         if answerWasHypothetical, !conversation.contains(Self.followUp) { return Self.followUp }
         let count = Self.questionTemplates.count
         let start = Int(seed % UInt64(count))
-        let candidates = (0..<count).map {
-            Self.questionTemplates[(start + $0) % count].replacingOccurrences(of: "{role}", with: rolePhrase)
+        // Rendered one at a time: the first is nearly always new, and each rendering is a Foundation replace.
+        let candidates = (0..<count).lazy.map {
+            Self.questionTemplates[(start + $0) % count].replacingOccurrences(of: "{role}", with: self.rolePhrase)
         }
         return candidates.first { !conversation.contains($0) } ?? candidates[0]
     }

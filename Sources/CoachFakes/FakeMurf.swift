@@ -1,6 +1,7 @@
 import CoachAudio
 import Foundation
 import Hummingbird
+import Synchronization
 
 /// Murf's REST synthesis, `POST /v1/speech/generate`, and the `audioFile` URLs it hands out.
 struct FakeMurf: Sendable {
@@ -90,7 +91,7 @@ struct FakeMurf: Sendable {
 }
 
 /// The output a Murf request asked for, checked the way Murf checks it.
-struct MurfAudioFormat: Sendable, Equatable {
+struct MurfAudioFormat: Sendable, Hashable {
     var format: String
     var sampleRate: Int
     var channels: Int
@@ -151,17 +152,34 @@ struct MurfAudioFormat: Sendable, Equatable {
     }
 
     /// A 440 Hz tone as long as the text takes to say. WAV means a PCM16 WAV file; the rest are raw samples.
+    /// One encoded second is repeated (the tone has whole cycles per second): encoding every sample of every
+    /// utterance was much of a benchmark's fake CPU.
     func render(text: String) -> Data {
-        let samples = FakeAudio.interleave(FakeAudio.speechTone(for: text, sampleRate: sampleRate), channels: channels)
-        switch format {
-        case "WAV":
-            return WAVAudio(
-                encoding: .pcm16, sampleRate: sampleRate, channels: channels, payload: PCM16.littleEndianData(samples)
-            ).encoded()
-        case "ULAW": return Data(MuLaw.encode(samples))
-        case "ALAW": return Data(samples.map(FakeAudio.aLaw))
-        default: return PCM16.littleEndianData(samples)
+        let second = Self.encodedSeconds.withLock { $0[self] } ?? encodedSecond()
+        let bytesPerFrame = second.count / max(1, sampleRate)
+        let frames = Int((FakeAudio.speechSeconds(for: text) * Double(sampleRate)).rounded())
+        var payload = Data(capacity: frames * bytesPerFrame)
+        while !second.isEmpty, payload.count < frames * bytesPerFrame {
+            payload.append(second.prefix(frames * bytesPerFrame - payload.count))
         }
+        guard format == "WAV" else { return payload }
+        return WAVAudio(encoding: .pcm16, sampleRate: sampleRate, channels: channels, payload: payload).encoded()
+    }
+
+    private static let encodedSeconds = Mutex([MurfAudioFormat: Data]())
+
+    /// One second of the tone in this format (PCM16 for WAV, whose header `render` adds), remembered.
+    private func encodedSecond() -> Data {
+        let samples = FakeAudio.interleave(
+            ToneGenerator.tone(frequency: 440, seconds: 1, sampleRate: sampleRate), channels: channels)
+        let second: Data =
+            switch format {
+            case "ULAW": Data(MuLaw.encode(samples))
+            case "ALAW": Data(samples.map(FakeAudio.aLaw))
+            default: PCM16.littleEndianData(samples)
+            }
+        Self.encodedSeconds.withLock { $0[self] = second }
+        return second
     }
 }
 

@@ -11,7 +11,10 @@ struct FakeOpenAI: Sendable {
         let transcription = FakeOpenAITranscription(control: control)
         let speech = FakeOpenAISpeech()
         router.post("/v1/chat/completions") { request, context in
-            await serve(.openAIChat, request, context, answer: chat.answer)
+            let sampled = control.behavior(.openAIChat).sampled
+            return await serve(.openAIChat, request, context) { received, failure in
+                chat.answer(received, failure: failure, sampled: sampled)
+            }
         }
         router.post("/v1/audio/transcriptions") { request, context in
             await serve(.openAITranscription, request, context, answer: transcription.answer)

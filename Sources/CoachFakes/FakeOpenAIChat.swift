@@ -6,7 +6,8 @@ struct FakeOpenAIChat: Sendable {
     static let roles: Set<String> = ["system", "developer", "user", "assistant", "tool"]
     static let refusalText = "I can't help with that."
 
-    func answer(_ request: ReceivedRequest, failure: FakeFailure?) -> FakeReply {
+    /// `sampled`: vary the words of a question from one request to the next (`FakeBehavior.sampled`).
+    func answer(_ request: ReceivedRequest, failure: FakeFailure?, sampled: Bool = false) -> FakeReply {
         guard let body = JSONValue.parse(request.body), case .object = body else {
             return OpenAIError.badRequest(
                 "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
@@ -21,7 +22,7 @@ struct FakeOpenAIChat: Sendable {
         case .failure(let error): return error.reply
         }
         let content: String
-        switch makeContent(for: body["response_format"], texts: texts) {
+        switch makeContent(for: body["response_format"], texts: texts, sampled: sampled) {
         case .success(let value): content = value
         case .failure(let error): return error.reply
         }
@@ -101,8 +102,9 @@ struct FakeOpenAIChat: Sendable {
         return .success(texts)
     }
 
-    private func makeContent(for format: JSONValue?, texts: [String]) -> Result<String, RequestError> {
-        let text = FakeInterviewText(messages: texts)
+    private func makeContent(for format: JSONValue?, texts: [String], sampled: Bool) -> Result<String, RequestError> {
+        var text = FakeInterviewText(messages: texts)
+        if sampled { text.sample = UInt32.random(in: 0...UInt32.max) }
         guard let format, format != .null else { return .success(text.plainReply) }
         switch format["type"]?.stringValue {
         case "text":

@@ -18,6 +18,7 @@ public struct CoachLineServer: Sendable {
     let signals = Signals()
     let queue: JobQueue
     let voice: VoiceOver
+    let library: AudioLibrary
     let drafts: SpokenDrafts
     let recordings: RecordingIntake
     let preparer: QuestionPreparer
@@ -41,8 +42,10 @@ public struct CoachLineServer: Sendable {
         queue = JobQueue(store: store, signals: signals, maxAttempts: settings.jobMaxAttempts, logger: logger)
         let metrics = LineMetrics(store: store, providers: providers)
         self.metrics = metrics
+        // One library for the process: what a job synthesises is in memory when the caller's fetch comes.
+        library = AudioLibrary(store: store)
         voice = VoiceOver(
-            synthesizer: providers.speech, store: store, links: links,
+            synthesizer: providers.speech, library: library, links: links,
             deadlineSeconds: providers.speechDeadlineSeconds, queue: queue, metrics: metrics, logger: logger)
         drafts = SpokenDrafts(
             store: store, writer: providers.summaries, voice: voice, queue: queue,
@@ -50,7 +53,8 @@ public struct CoachLineServer: Sendable {
         recordings = RecordingIntake(
             store: store, providers: providers, queue: queue, voice: voice, drafts: drafts, logger: logger)
         preparer = QuestionPreparer(
-            store: store, providers: providers, bank: BankQuestionSource(planner: InterviewPlanner(bank: bank)),
+            store: store, library: library, providers: providers,
+            bank: BankQuestionSource(planner: InterviewPlanner(bank: bank)),
             questionsPerInterview: settings.questionsPerInterview, queue: queue,
             ahead: settings.questionTiming == .ahead, logger: logger)
         worker = JobWorker(
@@ -88,7 +92,7 @@ public struct CoachLineServer: Sendable {
             renderer: TwiMLRenderer(voice: settings.twilioVoice), flow: flow, voice: voice, metrics: metrics,
             logger: logger)
         let router = Router(context: BasicRequestContext.self)
-        Routes(gate: gate, calls: calls, store: store, metrics: metrics).register(on: router)
+        Routes(gate: gate, calls: calls, store: store, library: library, metrics: metrics).register(on: router)
         return router
     }
 

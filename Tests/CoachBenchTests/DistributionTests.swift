@@ -43,6 +43,8 @@ import Testing
         let ahead = plan.fakeBehaviors()
         #expect(ahead[.openAIChat]?.minLatency == 2.0 / 60)
         #expect(ahead[.openAIChat]?.maxLatency == 6.0 / 60)
+        // Every question worded anew, as a real model does, so each is synthesised rather than found cached.
+        #expect(ahead[.openAIChat]?.sampled == true)
         plan.design = .inline
         let inline = plan.fakeBehaviors()
         #expect(inline[.openAIChat]?.minLatency == 2)

@@ -98,18 +98,45 @@ struct OpenAIChatTests {
         }
     }
 
+    static var questionSchema: [String: Any] {
+        [
+            "type": "json_schema",
+            "json_schema": [
+                "name": "question", "strict": true,
+                "schema": [
+                    "type": "object", "additionalProperties": false, "required": ["question"],
+                    "properties": ["question": ["type": "string"]],
+                ] as [String: Any],
+            ] as [String: Any],
+        ]
+    }
+
+    /// The question the fake asks for `prompt`.
+    func question(_ fakes: RunningFakes, prompt: String) async throws -> String {
+        let reply = try await chat(
+            fakes, chatBody([("system", "Ask one question."), ("user", prompt)], responseFormat: Self.questionSchema))
+        let content = try #require(try assistantMessage(reply)["content"] as? String)
+        let value = try #require(try JSONSerialization.jsonObject(with: Data(content.utf8)) as? [String: String])
+        return try #require(value["question"])
+    }
+
+    @Test func samplingWordsTheSamePromptDifferently() async throws {
+        try await withFakes { fakes, control in
+            let prompt = "Role: nurse\nQuestion number 2"
+            let first = try await question(fakes, prompt: prompt)
+            #expect(try await question(fakes, prompt: prompt) == first)
+
+            control.set(.openAIChat, FakeBehavior(sampled: true))
+            let sampled = [try await question(fakes, prompt: prompt), try await question(fakes, prompt: prompt)]
+            #expect(sampled[0] != sampled[1])
+            // Still the template the prompt picks, so the fake's other rules (role, no repeats) hold.
+            #expect(sampled.allSatisfy { $0.hasPrefix(first) && $0.contains("a nurse") }, "\(sampled)")
+        }
+    }
+
     @Test func questionNamesTheRoleAndVariesWithThePrompt() async throws {
         try await withFakes { fakes, _ in
-            let schema: [String: Any] = [
-                "type": "json_schema",
-                "json_schema": [
-                    "name": "question", "strict": true,
-                    "schema": [
-                        "type": "object", "additionalProperties": false, "required": ["question"],
-                        "properties": ["question": ["type": "string"]],
-                    ] as [String: Any],
-                ] as [String: Any],
-            ]
+            let schema = Self.questionSchema
             var questions: Set<String> = []
             for index in 0..<6 {
                 let reply = try await chat(

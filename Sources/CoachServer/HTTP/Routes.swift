@@ -9,6 +9,7 @@ struct Routes {
     let gate: WebhookGate
     let calls: CallService
     let store: SQLStore
+    let library: AudioLibrary
     let metrics: LineMetrics
 
     func register(on router: Router<BasicRequestContext>) {
@@ -33,10 +34,9 @@ struct Routes {
             }
         }
 
-        let store = self.store
-        let cache = AudioBytesCache()
+        let library = self.library
         router.get("/audio/:file") { _, context in
-            try await Self.audio(file: context.parameters.get("file") ?? "", store: store, cache: cache)
+            try await Self.audio(file: context.parameters.get("file") ?? "", library: library)
         }
         router.get("/health") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: .init(string: "ok\n")))
@@ -77,17 +77,13 @@ struct Routes {
 
     /// Stored telephone audio by content key. Keys are hashes, so the bytes behind a URL never change:
     /// Twilio and every proxy may cache them for good.
-    static func audio(file: String, store: SQLStore, cache: AudioBytesCache) async throws -> Response {
+    static func audio(file: String, library: AudioLibrary) async throws -> Response {
         guard file.hasSuffix(".wav"), AudioLibrary.isValidKey(String(file.dropLast(4))) else {
             return Response(status: .notFound)
         }
-        let key = String(file.dropLast(4))
-        var entry = cache.entry(key)
-        if entry == nil, let audio = try await store.audio(key: key) {
-            entry = AudioBytesCache.Entry(contentType: audio.contentType, bytes: ByteBuffer(bytes: audio.bytes))
-            entry.map { cache.insert(key, $0) }
+        guard let entry = try await library.audio(key: String(file.dropLast(4))) else {
+            return Response(status: .notFound)
         }
-        guard let entry else { return Response(status: .notFound) }
         return Response(
             status: .ok,
             headers: [.contentType: entry.contentType, .cacheControl: "public, max-age=31536000, immutable"],

@@ -2,15 +2,19 @@ import CoachCore
 import CoachStore
 import Crypto
 import Foundation
+import NIOCore
 
 /// Synthesised audio by content: the key is a hash of voice and text, so the same words in the same
 /// voice are made once, shared by every call (and every instance, since the bytes live in the database),
-/// and a changed voice or text gets a new URL (Twilio caches audio by URL).
+/// and a changed voice or text gets a new URL (Twilio caches audio by URL). What this process made or
+/// served lately is kept in memory too: a question's audio is fetched moments after it is made.
 public struct AudioLibrary: Sendable {
     let store: SQLStore
+    let recent: AudioBytesCache
 
-    public init(store: SQLStore) {
+    public init(store: SQLStore, cacheBytes: Int = 32 << 20) {
         self.store = store
+        self.recent = AudioBytesCache(capacityBytes: cacheBytes)
     }
 
     public static func key(voice: String, text: String) -> String {
@@ -33,9 +37,27 @@ public struct AudioLibrary: Sendable {
     /// Returns the key of `text` in the synthesizer's voice, synthesising it if needed.
     func audioKey(for text: String, synthesizer: any SpeechSynthesizer) async throws -> String {
         let key = Self.key(voice: synthesizer.voiceIdentity, text: text)
-        if try await store.hasAudio(key: key) { return key }
+        if try await has(key: key) { return key }
         let bytes = try await synthesizer.synthesize(text)
-        try await store.saveAudio(key: key, contentType: "audio/wav", bytes: Data(bytes))
+        try await store.saveAudio(key: key, contentType: Self.contentType, bytes: Data(bytes))
+        recent.insert(key, AudioBytesCache.Entry(contentType: Self.contentType, bytes: ByteBuffer(bytes: bytes)))
         return key
     }
+
+    /// Whether audio for `key` is stored.
+    func has(key: String) async throws -> Bool {
+        if recent.entry(key) != nil { return true }
+        return try await store.hasAudio(key: key)
+    }
+
+    /// The stored audio for `key`, from memory when this process has it.
+    func audio(key: String) async throws -> AudioBytesCache.Entry? {
+        if let entry = recent.entry(key) { return entry }
+        guard let audio = try await store.audio(key: key) else { return nil }
+        let entry = AudioBytesCache.Entry(contentType: audio.contentType, bytes: ByteBuffer(bytes: audio.bytes))
+        recent.insert(key, entry)
+        return entry
+    }
+
+    static let contentType = "audio/wav"
 }

@@ -24,13 +24,14 @@ struct QuestionPreparer: Sendable {
     let logger: Logger
 
     init(
-        store: SQLStore, providers: Providers, bank: BankQuestionSource, questionsPerInterview: Int, queue: JobQueue,
+        store: SQLStore, library: AudioLibrary, providers: Providers, bank: BankQuestionSource,
+        questionsPerInterview: Int, queue: JobQueue,
         ahead: Bool = true, logger: Logger
     ) {
         self.store = store
         self.providers = providers
         self.bank = bank
-        self.audio = AudioLibrary(store: store)
+        self.audio = library
         self.questionsPerInterview = questionsPerInterview
         self.queue = queue
         self.ahead = ahead

@@ -20,13 +20,13 @@ public actor VoiceOver {
     private let known = Mutex<Set<String>>([])
 
     init(
-        synthesizer: (any SpeechSynthesizer)?, store: SQLStore, links: Links, deadlineSeconds: Double,
+        synthesizer: (any SpeechSynthesizer)?, library: AudioLibrary, links: Links, deadlineSeconds: Double,
         queue: JobQueue, metrics: LineMetrics? = nil, logger: Logger
     ) {
         self.queue = queue
         self.metrics = metrics
         self.synthesizer = synthesizer
-        self.library = AudioLibrary(store: store)
+        self.library = library
         self.links = links
         self.deadlineSeconds = deadlineSeconds
         self.logger = logger
@@ -96,7 +96,7 @@ public actor VoiceOver {
         for text in Self.spokenTexts(document) {
             let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
             let found =
-                known.withLock { $0.contains(key) } ? true : (try? await library.store.hasAudio(key: key)) == true
+                known.withLock { $0.contains(key) } ? true : (try? await library.has(key: key)) == true
             if found {
                 remember(key)
                 stored[text] = key
