@@ -17,7 +17,7 @@ public actor VoiceOver {
     let logger: Logger
     /// Keys known to be stored: saves a database lookup per utterance on the webhook path. Behind a
     /// lock rather than the actor, so webhooks resolve their documents side by side.
-    private let known = Mutex<Set<String>>([])
+    private let known = Mutex(RememberedKeys(generation: 2048))
 
     init(
         synthesizer: (any SpeechSynthesizer)?, library: AudioLibrary, links: Links, deadlineSeconds: Double,
@@ -86,7 +86,7 @@ public actor VoiceOver {
     }
 
     private nonisolated func remember(_ key: String) {
-        _ = known.withLock { $0.insert(key) }
+        known.withLock { $0.insert(key) }
     }
 
     /// The document with every `<Say>` whose audio is stored replaced by `<Play>`.
@@ -110,10 +110,9 @@ public actor VoiceOver {
     /// warmed up at start-up, what it synthesised or found since).
     nonisolated func resolveKnown(_ document: TwiMLDocument) -> TwiMLDocument {
         guard let synthesizer else { return document }
-        let known = known.withLock { $0 }
         return playing(document) { text in
             let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
-            return known.contains(key) ? key : nil
+            return known.withLock { $0.contains(key) } ? key : nil
         }
     }
 
