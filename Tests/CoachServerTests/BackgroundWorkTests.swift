@@ -73,6 +73,10 @@ import Testing
     @Test func workSurvivesItsJSONAndKeysAreStable() throws {
         let work: [BackgroundWork] = [
             .question(callSid: "CA1", number: 2, roleKey: "nursing"),
+            .question(
+                callSid: "CA1", number: 3, roleKey: "nursing",
+                session: QuestionSession(
+                    id: "S1", phone: "+14155550123", role: PracticeRole(key: "nursing", spoken: "a nurse"), total: 5)),
             .transcribe(recordingSid: "RE1", recordingURL: "https://api.twilio.com/x", callSid: "CA1"),
             .feedback(recordingSid: "RE1", transcript: "words"), .voice(text: "Hello."),
             .draft(kind: "debrief", owner: "S1", template: "You answered five."),
@@ -82,6 +86,12 @@ import Testing
             #expect(try BackgroundWork(payload: item.payload) == item)
         }
         #expect(Set(work.map(\.key)).count == work.count)
+        // A question queued with its session is the same work as one queued without (queued once), and a
+        // job queued before questions carried sessions still runs.
+        let bare = BackgroundWork.question(callSid: "CA1", number: 3, roleKey: "nursing")
+        #expect(work[1].key == bare.key)
+        #expect(
+            try BackgroundWork(payload: #"{"question":{"callSid":"CA1","number":3,"roleKey":"nursing"}}"#) == bare)
         // Keys hash content with SHA-256, so every process (and every restart) agrees on them.
         #expect(BackgroundWork.voice(text: "Hello.").key == "voice:2d8bd7d9bb5f85ba643f0110")
         #expect(
@@ -297,6 +307,33 @@ struct WorkerLine {
         let request = try #require(try await server.preparer.context(for: .init(callSid: "CA2", number: 1)))
         #expect(request.weakSpots == [.pace, .substance])
         #expect(request.excludedIDs.isSuperset(of: ["past-1", "past-2", "past-3"]))
+
+        // A job that carries the session (queued by a webhook that had it) reads the same context in one
+        // round; one without it reads the session first.
+        for (number, id) in [(1, "past-1"), (2, "past-2"), (3, "past-3"), (4, "next-4")] {
+            _ = try await store.savePreparedQuestion(
+                callSid: "CA1", number: number,
+                question: Question(id: id, text: "Question \(number)?", competency: .leadership, origin: .bank),
+                roleKey: "general", audioKey: nil, status: number < 4 ? .asked : .ready)
+        }
+        let read = try #require(try await server.preparer.context(for: .init(callSid: "CA1", number: 5)))
+        let carried = try #require(
+            try await server.preparer.context(
+                for: .init(callSid: "CA1", number: 5, session: QuestionSession(session))))
+        for request in [read, carried] {
+            #expect(request.total == 5)
+            #expect(request.role == .general)
+            #expect(request.excludedIDs == ["past-1", "past-2", "past-3", "next-4"])
+            #expect(request.earlier.map(\.transcript) == ["Words.", "Words.", "Words.", nil])
+            #expect(request.earlier.compactMap(\.analysis).count == 3)
+        }
+        #expect(read.weakSpots == carried.weakSpots)
+        #expect(read.covered == carried.covered)
+        // Already prepared for the session's role: nothing to do, either way.
+        #expect(try await server.preparer.context(for: .init(callSid: "CA1", number: 4)) == nil)
+        #expect(
+            try await server.preparer.context(
+                for: .init(callSid: "CA1", number: 4, session: QuestionSession(session))) == nil)
         try await store.shutdown()
     }
 }

@@ -1,3 +1,4 @@
+import CoachCore
 import CoachStore
 import Crypto
 import Foundation
@@ -5,8 +6,10 @@ import Foundation
 /// Every kind of background work, as stored in the `jobs` table: what to do, in JSON, and the
 /// idempotency key that makes the same work asked for twice (a retried webhook) run once.
 enum BackgroundWork: Codable, Sendable, Equatable {
-    /// Write and voice question `number` of the call for the role it has now.
-    case question(callSid: String, number: Int, roleKey: String)
+    /// Write and voice question `number` of the call for the role it has now. `session`: what the
+    /// webhook that queued it knew of the call's session (nil before one is open, and in jobs queued by
+    /// earlier versions), so the writer need not read it again.
+    case question(callSid: String, number: Int, roleKey: String, session: QuestionSession? = nil)
     /// Download the recording and transcribe it with the configured provider.
     case transcribe(recordingSid: String, recordingURL: String, callSid: String)
     /// Ask the model for feedback on this transcript of the recording.
@@ -35,7 +38,7 @@ enum BackgroundWork: Codable, Sendable, Equatable {
     /// Stable across processes and restarts (a content hash, never Swift's per-process `hashValue`).
     var key: String {
         switch self {
-        case .question(let callSid, let number, let roleKey): "question:\(callSid):\(number):\(roleKey)"
+        case .question(let callSid, let number, let roleKey, _): "question:\(callSid):\(number):\(roleKey)"
         case .transcribe(let recordingSid, _, _): "transcribe:\(recordingSid)"
         case .feedback(let recordingSid, let transcript): "feedback:\(recordingSid):\(Self.digest(transcript))"
         case .voice(let text): "voice:\(Self.digest(text))"
@@ -56,5 +59,25 @@ enum BackgroundWork: Codable, Sendable, Equatable {
 
     static func digest(_ text: String) -> String {
         SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The parts of an interview session that never change once it is open: its id, caller, role and
+/// length. A question job carries them, so its reads of the call's history need not wait for the session's.
+struct QuestionSession: Codable, Sendable, Hashable {
+    var id: String
+    var phone: String?
+    var role: PracticeRole
+    var total: Int
+
+    init(_ session: SessionRecord) {
+        self.init(id: session.id, phone: session.caller.number, role: session.role, total: session.total)
+    }
+
+    init(id: String, phone: String?, role: PracticeRole, total: Int) {
+        self.id = id
+        self.phone = phone
+        self.role = role
+        self.total = total
     }
 }

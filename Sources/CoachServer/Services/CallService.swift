@@ -147,7 +147,8 @@ public struct CallService: Sendable {
                 answeredAt: CallerWait.milliseconds(received), followingQueued: followingQueued)
             : nil
         async let following: Void =
-            followingQueued ? preparer.prepare(callSid: callSid, number: number + 2, role: session.role) : ()
+            followingQueued
+            ? preparer.prepare(callSid: callSid, number: number + 2, role: session.role, session: session) : ()
         let asked = questions.first { $0.number == number }?.question
         let question = asked ?? Question(id: "unknown", text: "", competency: .problemSolving, origin: .bank)
         try await store.saveAnswer(
@@ -197,7 +198,8 @@ public struct CallService: Sendable {
         guard let session = try await store.session(callSid: callSid), number >= 1, number <= session.total else {
             return try await startInterview(params)
         }
-        await preparer.prepare(callSid: callSid, number: number, role: session.role)  // queued once at most
+        // Queued once at most.
+        await preparer.prepare(callSid: callSid, number: number, role: session.role, session: session)
         // Woken when a worker here, or on another instance (NOTIFY), stores the question; the database
         // is read again after every wake and at least every quarter second, so a lost signal costs little.
         let answeredAt = params.query["since"].flatMap(Int64.init)
@@ -214,7 +216,8 @@ public struct CallService: Sendable {
             return try await ask(ready, session: session, preface: [], answeredAt: answeredAt)
         }
         // Fallback: a bank question now. If a prepared one lands meanwhile, the stored one wins.
-        let request = try await preparer.context(for: .init(callSid: callSid, number: number))
+        let request = try await preparer.context(
+            for: .init(callSid: callSid, number: number, session: QuestionSession(session)))
         var question =
             request.map(bankSource.question(for:))
             ?? bankSource.question(
@@ -249,7 +252,7 @@ public struct CallService: Sendable {
                 return try await ask(ready, session: session, preface: preface, answeredAt: answeredAt)
             }
         }
-        await preparer.prepare(callSid: session.callSid, number: number, role: session.role)
+        await preparer.prepare(callSid: session.callSid, number: number, role: session.role, session: session)
         return flow.hold(number: number, attempt: 1, preface: preface, heldSince: answeredAt)
     }
 
@@ -262,7 +265,8 @@ public struct CallService: Sendable {
         // While the caller answers this one, the next one is made ready: only now, when this one is
         // stored, can the next one's context exclude it (prepared side by side, both could pick it).
         if !followingQueued, prepared.number < session.total {
-            await preparer.prepare(callSid: session.callSid, number: prepared.number + 1, role: session.role)
+            await preparer.prepare(
+                callSid: session.callSid, number: prepared.number + 1, role: session.role, session: session)
         }
         let speech: Speech =
             prepared.audioKey.map { .play(url: flow.links.url(.audio(key: $0)), text: prepared.question.text) }

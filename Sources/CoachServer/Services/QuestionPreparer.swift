@@ -10,6 +10,8 @@ struct QuestionPreparer: Sendable {
     struct Key: Hashable {
         let callSid: String
         let number: Int
+        /// The call's session as its webhook knew it; nil to read it.
+        var session: QuestionSession? = nil
     }
 
     let store: SQLStore
@@ -39,10 +41,12 @@ struct QuestionPreparer: Sendable {
     }
 
     /// Queues question `number` of the call for `role` (the role the call has now: a new role
-    /// prepares it afresh, a repeated request does nothing). Returns once it is queued.
-    func prepare(callSid: String, number: Int, role: PracticeRole) async {
+    /// prepares it afresh, a repeated request does nothing). Returns once it is queued. `session`, when
+    /// the caller has it, travels with the job (see `context(for:)`).
+    func prepare(callSid: String, number: Int, role: PracticeRole, session: SessionRecord? = nil) async {
         guard ahead, number >= 1, number <= questionsPerInterview else { return }
-        await queue.enqueue(.question(callSid: callSid, number: number, roleKey: role.key))
+        await queue.enqueue(
+            .question(callSid: callSid, number: number, roleKey: role.key, session: session.map(QuestionSession.init)))
     }
 
     /// True when nothing slow is configured (bank questions, Twilio's voice): preparing costs a few
@@ -71,29 +75,23 @@ struct QuestionPreparer: Sendable {
     }
 
     /// What the question source needs, from stored state; nil when the question is already prepared
-    /// for the call's current role. A caller may be waiting for this question, so the reads go out in
-    /// two rounds of independent statements rather than one after another.
+    /// for the call's current role. A caller may be waiting for this question, so the reads go out
+    /// side by side: all in one round when the job carries its session, else the session (or, for
+    /// question 1, prepared while the menu plays, the call) first and the history after it.
     func context(for key: Key) async throws -> QuestionRequest? {
-        // A session carries the caller and role it was opened with; only question 1, prepared while the
-        // menu plays, comes before one and reads the call.
         async let preparedLookup = store.preparedQuestions(callSid: key.callSid)
-        let session = try await store.session(callSid: key.callSid)
-        let caller: CallerNumber
+        var session = key.session
+        if session == nil { session = try await store.session(callSid: key.callSid).map(QuestionSession.init) }
+        let phone: String?
         let role: PracticeRole
         if let session {
-            (caller, role) = (session.caller, session.role)
+            (phone, role) = (session.phone, session.role)
         } else {
             guard let call = try await store.call(callSid: key.callSid) else { return nil }
-            (caller, role) = (call.caller, call.role ?? .general)
-        }
-        let prepared = try await preparedLookup
-        if let existing = prepared.first(where: { $0.number == key.number }),
-            existing.status == .asked || existing.roleKey == role.key
-        {
-            return nil
+            (phone, role) = (call.caller.number, call.role ?? .general)
         }
         // Every earlier question of this call, answered or not yet, with the answers that are in.
-        let (store, sessionID, phone) = (self.store, session?.id, caller.number)
+        let (store, sessionID) = (self.store, session?.id)
         async let heardLookup = { () async throws -> [Int: (transcript: String, analysis: AnswerAnalysis?)] in
             guard let sessionID else { return [:] }
             return try await store.heardAnswers(sessionID: sessionID)
@@ -106,6 +104,12 @@ struct QuestionPreparer: Sendable {
             guard let phone else { return [] }
             return try await store.analyses(phone: phone)
         }()
+        let prepared = try await preparedLookup
+        if let existing = prepared.first(where: { $0.number == key.number }),
+            existing.status == .asked || existing.roleKey == role.key
+        {
+            return nil
+        }
         let (heard, asked, past) = try await (heardLookup, askedLookup, pastLookup)
         let weakSpots = Array(
             Dictionary(grouping: past, by: \.improvementDimension)
