@@ -14,14 +14,21 @@ enum FakeAudio {
     /// cycles, so the seams are seamless). A sine per sample for every utterance was most of a benchmark's fake
     /// CPU once every question was worded, and so voiced, anew.
     static func speechTone(for text: String, sampleRate: Int) -> [Int16] {
-        let count = Int((speechSeconds(for: text) * Double(max(0, sampleRate))).rounded())
-        let second = OneSecondTones.speech(sampleRate: sampleRate)
-        var samples: [Int16] = []
-        samples.reserveCapacity(count)
-        while !second.isEmpty, samples.count < count {
-            samples += second.prefix(count - samples.count)
-        }
-        return samples
+        looped(
+            speechSecond(sampleRate: sampleRate),
+            count: Int((speechSeconds(for: text) * Double(max(0, sampleRate))).rounded()))
+    }
+
+    /// One second of the 440 Hz speech tone, made once per sample rate.
+    static func speechSecond(sampleRate: Int) -> [Int16] { OneSecondTones.speech(sampleRate: sampleRate) }
+
+    /// `unit` repeated to exactly `count` elements (empty when `unit` is).
+    static func looped<Element>(_ unit: [Element], count: Int) -> [Element] {
+        guard !unit.isEmpty, count > 0 else { return [] }
+        var result: [Element] = []
+        result.reserveCapacity(count)
+        while result.count < count { result += unit.prefix(count - result.count) }
+        return result
     }
 
     /// Repeats every sample once per channel, so stereo requests get interleaved frames.
@@ -47,12 +54,7 @@ enum FakeAudio {
     /// CPU, and no client cares whether the tone is continuous across seconds.
     static func recordingMuLaw(sid: String, seconds: Double) -> Data {
         let second = OneSecondTones.muLaw(frequencyStep: Int(StableHash.fnv1a(sid) % 200))
-        let count = Int((seconds * 8000).rounded())
-        var samples = Data(capacity: count)
-        while !second.isEmpty, samples.count < count {
-            samples.append(contentsOf: second.prefix(count - samples.count))
-        }
-        return samples
+        return Data(looped(second, count: Int((seconds * 8000).rounded())))
     }
 
     /// The name a LIST/INFO/INAM chunk gives a RIFF file, as `appendingListChunk` writes it; nil without one.

@@ -158,25 +158,21 @@ struct MurfAudioFormat: Sendable, Hashable {
         let second = Self.encodedSeconds.withLock { $0[self] } ?? encodedSecond()
         let bytesPerFrame = second.count / max(1, sampleRate)
         let frames = Int((FakeAudio.speechSeconds(for: text) * Double(sampleRate)).rounded())
-        var payload = Data(capacity: frames * bytesPerFrame)
-        while !second.isEmpty, payload.count < frames * bytesPerFrame {
-            payload.append(second.prefix(frames * bytesPerFrame - payload.count))
-        }
+        let payload = Data(FakeAudio.looped(second, count: frames * bytesPerFrame))
         guard format == "WAV" else { return payload }
         return WAVAudio(encoding: .pcm16, sampleRate: sampleRate, channels: channels, payload: payload).encoded()
     }
 
-    private static let encodedSeconds = Mutex([MurfAudioFormat: Data]())
+    private static let encodedSeconds = Mutex([MurfAudioFormat: [UInt8]]())
 
     /// One second of the tone in this format (PCM16 for WAV, whose header `render` adds), remembered.
-    private func encodedSecond() -> Data {
-        let samples = FakeAudio.interleave(
-            ToneGenerator.tone(frequency: 440, seconds: 1, sampleRate: sampleRate), channels: channels)
-        let second: Data =
+    private func encodedSecond() -> [UInt8] {
+        let samples = FakeAudio.interleave(FakeAudio.speechSecond(sampleRate: sampleRate), channels: channels)
+        let second: [UInt8] =
             switch format {
-            case "ULAW": Data(MuLaw.encode(samples))
-            case "ALAW": Data(samples.map(FakeAudio.aLaw))
-            default: PCM16.littleEndianData(samples)
+            case "ULAW": MuLaw.encode(samples)
+            case "ALAW": samples.map(FakeAudio.aLaw)
+            default: [UInt8](PCM16.littleEndianData(samples))
             }
         Self.encodedSeconds.withLock { $0[self] = second }
         return second

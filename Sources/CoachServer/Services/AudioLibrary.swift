@@ -3,14 +3,18 @@ import CoachStore
 import Crypto
 import Foundation
 import NIOCore
+import Synchronization
 
 /// Synthesised audio by content: the key is a hash of voice and text, so the same words in the same
 /// voice are made once, shared by every call (and every instance, since the bytes live in the database),
 /// and a changed voice or text gets a new URL (Twilio caches audio by URL). What this process made or
-/// served lately is kept in memory too: a question's audio is fetched moments after it is made.
+/// served lately is kept in memory too (a question's audio is fetched moments after it is made), and so
+/// are the keys it knows to be stored, which saves a webhook a lookup per prompt.
 public struct AudioLibrary: Sendable {
     let store: SQLStore
     let recent: AudioBytesCache
+    /// Keys known to be stored, bytes or not: every prompt stays, one call's debrief is forgotten in time.
+    private let known = KnownKeys()
 
     public init(store: SQLStore, cacheBytes: Int = 32 << 20) {
         self.store = store
@@ -41,13 +45,21 @@ public struct AudioLibrary: Sendable {
         let bytes = try await synthesizer.synthesize(text)
         try await store.saveAudio(key: key, contentType: Self.contentType, bytes: Data(bytes))
         recent.insert(key, AudioBytesCache.Entry(contentType: Self.contentType, bytes: ByteBuffer(bytes: bytes)))
+        known.insert(key)
         return key
     }
 
-    /// Whether audio for `key` is stored.
+    /// Whether audio for `key` is stored; the database is asked only about keys this process does not know.
     func has(key: String) async throws -> Bool {
-        if recent.entry(key) != nil { return true }
-        return try await store.hasAudio(key: key)
+        if knows(key: key) { return true }
+        guard try await store.hasAudio(key: key) else { return false }
+        known.insert(key)
+        return true
+    }
+
+    /// Whether this process knows `key` is stored, without asking the database (which may be the trouble).
+    func knows(key: String) -> Bool {
+        known.contains(key) || recent.entry(key) != nil
     }
 
     /// The stored audio for `key`, from memory when this process has it.
@@ -60,4 +72,12 @@ public struct AudioLibrary: Sendable {
     }
 
     static let contentType = "audio/wav"
+}
+
+/// `RememberedKeys` behind a lock, shared by every copy of the library.
+private final class KnownKeys: Sendable {
+    private let keys = Mutex(RememberedKeys(generation: 2048))
+
+    func insert(_ key: String) { keys.withLock { $0.insert(key) } }
+    func contains(_ key: String) -> Bool { keys.withLock { $0.contains(key) } }
 }

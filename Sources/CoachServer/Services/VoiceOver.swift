@@ -2,7 +2,6 @@ import CoachCore
 import CoachStore
 import Foundation
 import Logging
-import Synchronization
 
 /// Turns text into the configured voice without ever making a caller wait for it: prompts are
 /// synthesised at start-up, questions while the caller answers the previous one, and a webhook only
@@ -15,9 +14,6 @@ public actor VoiceOver {
     let queue: JobQueue
     let metrics: LineMetrics?
     let logger: Logger
-    /// Keys known to be stored: saves a database lookup per utterance on the webhook path. Behind a
-    /// lock rather than the actor, so webhooks resolve their documents side by side.
-    private let known = Mutex(RememberedKeys(generation: 2048))
 
     init(
         synthesizer: (any SpeechSynthesizer)?, library: AudioLibrary, links: Links, deadlineSeconds: Double,
@@ -47,10 +43,7 @@ public actor VoiceOver {
             addNext()
             addNext()
             while let key = await group.next() {
-                if let key {
-                    remember(key)
-                    ready += 1
-                }
+                if key != nil { ready += 1 }
                 addNext()
             }
         }
@@ -82,11 +75,7 @@ public actor VoiceOver {
     /// The job: synthesise `text` into the library. A provider failure is logged; Twilio's voice reads it.
     func synthesizeNow(_ text: String) async {
         guard let synthesizer else { return }
-        if let key = await synthesize(text, with: synthesizer) { remember(key) }
-    }
-
-    private nonisolated func remember(_ key: String) {
-        known.withLock { $0.insert(key) }
+        _ = await synthesize(text, with: synthesizer)
     }
 
     /// The document with every `<Say>` whose audio is stored replaced by `<Play>`.
@@ -95,12 +84,8 @@ public actor VoiceOver {
         var stored: [String: String] = [:]  // text -> audio key
         for text in Self.spokenTexts(document) {
             let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
-            let found =
-                known.withLock { $0.contains(key) } ? true : (try? await library.has(key: key)) == true
-            if found {
-                remember(key)
-                stored[text] = key
-            }
+            let found = (try? await library.has(key: key)) == true
+            if found { stored[text] = key }
             metrics?.audioLookup(hit: found)
         }
         return playing(document) { stored[$0] }
@@ -112,7 +97,7 @@ public actor VoiceOver {
         guard let synthesizer else { return document }
         return playing(document) { text in
             let key = AudioLibrary.key(voice: synthesizer.voiceIdentity, text: text)
-            return known.withLock { $0.contains(key) } ? key : nil
+            return library.knows(key: key) ? key : nil
         }
     }
 
