@@ -110,6 +110,12 @@ public final class SQLStore: Sendable {
     public static func openPostgres(
         _ configuration: SQLPostgresConfiguration, poolSize: Int, statementLimit: Int = 500, logger: Logger
     ) async throws -> SQLStore {
+        let client = PostgresClient(
+            configuration: try PostgresClient.Configuration(configuration, poolSize: poolSize),
+            backgroundLogger: logger)
+        // Started before the probe below, so the pool runs by the time the migrations lease from it
+        // (leased earlier, PostgresNIO logs a warning on every start).
+        let running = Task { await client.run() }
         // One connection first, so a wrong URL or a server that is down fails now with PostgreSQL's own
         // words (the pool would keep retrying behind a waiting query for up to a minute).
         do {
@@ -119,12 +125,10 @@ public final class SQLStore: Sendable {
             ).get()
             try await probe.close()
         } catch {
+            running.cancel()
+            await running.value
             throw StoreError("cannot reach PostgreSQL: \(String(reflecting: error))")
         }
-        let client = PostgresClient(
-            configuration: try PostgresClient.Configuration(configuration, poolSize: poolSize),
-            backgroundLogger: logger)
-        let running = Task { await client.run() }
         return SQLStore(
             database: PreparedPostgresDatabase(
                 target: .pool(client), statements: StatementNames(limit: statementLimit), logger: logger),
@@ -189,18 +193,22 @@ extension SQLStore {
                 returning = (earlier ?? 0) > 0
             }
         }
-        let inserted = try await database.raw(
+        // A retried webhook finds the call stored by the first and changes nothing. A status callback
+        // may have stored it first, without the caller's number or role (Twilio's events arrive in any
+        // order): those are filled in, or the call would be nobody's.
+        let stored = try await database.raw(
             """
             INSERT INTO calls (call_sid, phone, role_key, role_spoken, status, started_at)
             VALUES (\(bind: callSid), \(bind: caller.number), \(bind: profileRole?.key), \(bind: profileRole?.spoken),
                     'in-progress', \(bind: now))
-            ON CONFLICT (call_sid) DO NOTHING
+            ON CONFLICT (call_sid) DO UPDATE SET
+                phone = COALESCE(calls.phone, excluded.phone),
+                role_spoken = CASE WHEN calls.role_key IS NULL THEN excluded.role_spoken ELSE calls.role_spoken END,
+                role_key = COALESCE(calls.role_key, excluded.role_key)
             RETURNING *
             """
         ).first(decoding: CallRow.self, with: Self.snake)?.record
-        if let inserted { return (inserted, returning) }
-        // A retried webhook inserts nothing: the call is the one stored by the first.
-        guard let call = try await self.call(callSid: callSid) else { throw StoreError("call \(callSid) vanished") }
+        guard let call = stored else { throw StoreError("call \(callSid) vanished") }
         return (call, returning)
     }
 
@@ -242,15 +250,18 @@ extension SQLStore {
     /// Applies a call status event. Events can arrive out of order: a terminal status sticks, and an
     /// older sequence number never overwrites a newer one. An event without a sequence number applies
     /// (unless the call has ended) and leaves the sequence as it was, so numbered events still order
-    /// themselves after it. Returns the call after the update.
+    /// themselves after it. `phone`, the caller's number the event carries, is stored when the event
+    /// is the first word of the call. Returns the call after the update.
     @discardableResult
-    public func applyCallStatus(callSid: String, status: String, sequence: Int?) async throws -> CallRecord? {
+    public func applyCallStatus(
+        callSid: String, status: String, sequence: Int?, phone: String? = nil
+    ) async throws -> CallRecord? {
         let now = Clock.now()
         let terminal = CallRecord.terminalStatuses.contains(status)
         try await database.raw(
             """
-            INSERT INTO calls (call_sid, status, last_sequence, started_at, ended_at)
-            VALUES (\(bind: callSid), \(bind: status), \(bind: sequence ?? -1), \(bind: now),
+            INSERT INTO calls (call_sid, phone, status, last_sequence, started_at, ended_at)
+            VALUES (\(bind: callSid), \(bind: phone), \(bind: status), \(bind: sequence ?? -1), \(bind: now),
                     \(bind: terminal ? now : nil))
             ON CONFLICT (call_sid) DO NOTHING
             """

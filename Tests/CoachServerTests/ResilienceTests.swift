@@ -171,6 +171,27 @@ struct TunnelTransport: SimTransport {
         try await line.stop()
     }
 
+    @Test func aStatusCallbackBeforeTheVoiceWebhookLosesNotTheCaller() async throws {
+        let line = try await TestLine.start()
+        let hooks = Webhooks(baseURL: line.baseURL)
+        let sid = Webhooks.newCallSid()
+        let params = Webhooks.standard(callSid: sid, from: "+14155550199")
+        let ringing =
+            params.filter { $0.0 != "CallStatus" } + [("CallStatus", "ringing"), ("SequenceNumber", "0")]
+        #expect(try await hooks.post("/webhook/status", ringing).status == 204)
+        #expect(try await line.store.call(callSid: sid)?.caller == .known("+14155550199"))
+        // Even a callback without the number (a proxy dropped it) leaves the voice webhook to fill it in.
+        let other = Webhooks.newCallSid()
+        let bare = [("CallSid", other), ("CallStatus", "ringing"), ("SequenceNumber", "0")]
+        #expect(try await hooks.post("/webhook/status", bare).status == 204)
+        _ = try await hooks.post("/webhook/voice", Webhooks.standard(callSid: other, from: "+14155550198"))
+        _ = try await hooks.post(
+            "/webhook/menu", Webhooks.standard(callSid: other, from: "+14155550198") + [("Digits", "1")])
+        let session = try #require(try await line.store.session(callSid: other))
+        #expect(session.caller == .known("+14155550198"), "the interview is the caller's, for their progress")
+        try await line.stop()
+    }
+
     @Test func transcriptArrivingAfterTheCallAttachesToItsAnswer() async throws {
         let line = try await TestLine.start()
         let report = try await line.call(Moves.interview()) { $0.transcriptionDelay = .milliseconds(500) }

@@ -114,6 +114,34 @@ func isBetween(_ date: Date?, _ from: Date, _ to: Date) -> Bool {
     }
 
     @Test(arguments: StoreEngine.available)
+    func aStatusCallbackBeforeTheVoiceWebhookLeavesTheCallItsCallerAndRole(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            // Twilio's events come in any order: here the call's first word is a status callback
+            // without the number, then the voice webhook.
+            let ringing = try #require(try await store.applyCallStatus(callSid: "CA1", status: "ringing", sequence: 0))
+            #expect(ringing.caller == .withheld)
+            let begun = try await store.beginCall(callSid: "CA1", caller: .known(Sample.phone))
+            #expect(begun.call.caller == .known(Sample.phone))
+            #expect(begun.call.status == "ringing", "the status stays the status callbacks' to set")
+            #expect(begun.call.lastSequence == 0)
+            #expect(try await store.call(callSid: "CA1") == begun.call)
+
+            // A returning caller's profile role reaches a call a status callback stored first.
+            let role = PracticeRole(key: "software_engineering", spoken: "backend engineer")
+            try await store.setRole(role, callSid: "CA1", caller: .known(Sample.phone))
+            _ = try await store.applyCallStatus(callSid: "CA2", status: "ringing", sequence: 0, phone: Sample.phone)
+            #expect(try await store.call(callSid: "CA2")?.caller == .known(Sample.phone), "the callback's From")
+            let second = try await store.beginCall(callSid: "CA2", caller: .known(Sample.phone))
+            #expect(second.returning)
+            #expect(second.call.role == role)
+
+            // What the call has already is kept: a retried webhook with another number changes nothing.
+            let retried = try await store.beginCall(callSid: "CA2", caller: .known(Sample.otherPhone))
+            #expect(retried.call == second.call)
+        }
+    }
+
+    @Test(arguments: StoreEngine.available)
     func withheldCallersGetCallsButNoProfile(engine: StoreEngine) async throws {
         try await engine.withStore { store in
             let caller = CallerNumber(from: "anonymous")

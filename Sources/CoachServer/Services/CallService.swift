@@ -314,7 +314,8 @@ public struct CallService: Sendable {
     func callStatus(_ params: TwilioParameters) async throws {
         guard let callSid = params.callSid, let status = params["CallStatus"]?.lowercased() else { return }
         let call = try await store.applyCallStatus(
-            callSid: callSid, status: status, sequence: params["SequenceNumber"].flatMap(Int.init))
+            callSid: callSid, status: status, sequence: params["SequenceNumber"].flatMap(Int.init),
+            phone: params.caller.number)
         guard call?.hasEnded == true, let session = try await store.session(callSid: callSid),
             session.status == .inProgress
         else { return }
