@@ -21,6 +21,8 @@ public struct BenchResult: Sendable, Codable, Equatable {
     public var holds: Int
     /// The server's peak resident memory, from its /metrics; nil when it does not say.
     public var peakResidentBytes: Int?
+    /// Webhooks by the second of the run they were sent in: how latency follows the load.
+    public var timeline: [LoadSecond]
 
     public var completionRate: Double { calls == 0 ? 0 : Double(completed) / Double(calls) }
     public var webhooksPerSecond: Double { wallSeconds > 0 ? Double(webhooks) / wallSeconds : 0 }
@@ -28,6 +30,19 @@ public struct BenchResult: Sendable, Codable, Equatable {
     public struct RouteLatency: Sendable, Codable, Equatable {
         public var route: String
         public var latency: Distribution
+    }
+
+    /// One wall second of the run: the webhooks sent in it and their latency.
+    public struct LoadSecond: Sendable, Codable, Equatable {
+        /// From the start of the run.
+        public var second: Int
+        public var webhooks: Int
+        public var latency: Distribution
+    }
+
+    /// The second that sent the most webhooks.
+    public var busiestSecond: LoadSecond? {
+        timeline.max { $0.webhooks < $1.webhooks }
     }
 
     /// Folds the calls' measurements into one result.
@@ -53,6 +68,9 @@ public struct BenchResult: Sendable, Codable, Equatable {
         routes = Dictionary(grouping: hooks, by: \.route).map {
             RouteLatency(route: $0.key, latency: Distribution($0.value.map(\.seconds)))
         }.sorted { $0.route < $1.route }
+        timeline = Dictionary(grouping: hooks) { Int($0.sent.rounded(.down)) }.map {
+            LoadSecond(second: $0.key, webhooks: $0.value.count, latency: Distribution($0.value.map(\.seconds)))
+        }.sorted { $0.second < $1.second }
         callerWait = Distribution(measurements.flatMap(\.waits))
         greeting = Distribution(measurements.compactMap(\.greeting))
         holds = measurements.map(\.holds).reduce(0, +)

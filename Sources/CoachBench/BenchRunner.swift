@@ -61,7 +61,7 @@ public struct BenchRunner: Sendable {
                 let delay = plan.calls > 1 ? plan.rampSeconds * Double(index) / Double(plan.calls - 1) : 0
                 group.addTask {
                     try? await Task.sleep(for: .seconds(delay))
-                    return await placeCall(index: index, run: run)
+                    return await placeCall(index: index, run: run, startedAt: (ContinuousClock.now - started).inSeconds)
                 }
             }
             var all: [CallMeasurement] = []
@@ -79,7 +79,8 @@ public struct BenchRunner: Sendable {
     }
 
     /// One caller: presses 1, answers every question (ending with #), hears the debrief.
-    func placeCall(index: Int, run: String) async -> CallMeasurement? {
+    /// `startedAt`: wall seconds since the run started.
+    func placeCall(index: Int, run: String, startedAt: Double = 0) async -> CallMeasurement? {
         guard let voice = URL(string: target.baseURL + "/webhook/voice") else { return nil }
         var configuration = SimConfiguration(
             voiceURL: voice, statusCallbackURL: URL(string: target.baseURL + "/webhook/status"),
@@ -98,7 +99,7 @@ public struct BenchRunner: Sendable {
         do {
             let report = try await sim.placeCall(
                 caller: ScriptedCaller(steps: steps), callSid: Self.callSid(run: run, index: index))
-            return CallMeasurement(report: report)
+            return CallMeasurement(report: report, startedAt: startedAt)
         } catch {
             logger.error("call could not start", metadata: ["error": "\(error)"])
             return nil

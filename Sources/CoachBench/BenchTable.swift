@@ -18,6 +18,9 @@ public enum BenchTable {
                 result.routes.first { $0.route == route }.map { milliseconds($0.latency, percentiles: 4) } ?? "-"
             }
         }
+        row("busiest second") { result in
+            result.busiestSecond.map { "\($0.webhooks) webhooks, p99 " + format($0.latency.p99 * 1000) + " ms" } ?? "-"
+        }
         row("caller wait p50/p95/max") { seconds($0.callerWait) }
         row("greeting p50/p95/max") { milliseconds($0.greeting, percentiles: 3) }
         row("holds") { "\($0.holds)" }
@@ -33,6 +36,20 @@ public enum BenchTable {
                 })
                 .joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }.joined(separator: "\n") + "\n"
+    }
+
+    /// One run's webhooks second by second (`--timeline`): where in the run latency rose, and at what load.
+    public static func timeline(_ result: BenchResult) -> String {
+        var lines = [
+            "\(result.plan.design.title), \(result.engine), \(result.calls) calls: webhooks by the second they were sent"
+        ]
+        lines.append("second  webhooks  p50 / p95 / p99 / max")
+        for second in result.timeline {
+            lines.append(
+                String(format: "%6d  %8d  ", second.second, second.webhooks)
+                    + milliseconds(second.latency, percentiles: 4))
+        }
+        return lines.joined(separator: "\n") + "\n"
     }
 
     static func percent(_ fraction: Double) -> String {

@@ -14,24 +14,29 @@ public struct CallMeasurement: Sendable {
     public var answers: Int
     /// Times the caller was sent to the wait endpoint because a question was not ready.
     public var holds: Int
-    /// Every webhook and callback: route path and wall seconds to the full answer.
-    public var webhooks: [(route: String, seconds: Double)]
+    /// Every webhook and callback: route path, when it was sent (wall seconds from the start of the
+    /// run) and wall seconds to the full answer.
+    public var webhooks: [(route: String, sent: Double, seconds: Double)]
     /// Twilio rule violations and failed requests.
     public var errors: [String]
     public var endedBy: EndReason
 
-    public init(report: CallReport) {
+    /// `startedAt`: wall seconds from the start of the run to this call's start.
+    public init(report: CallReport, startedAt: Double = 0) {
         self.init(
             events: report.timeline, exchanges: report.exchanges + report.callbacks, violations: report.violations,
-            endedBy: report.endedBy)
+            endedBy: report.endedBy, startedAt: startedAt)
     }
 
-    public init(events: [TimelineEvent], exchanges: [WebhookExchange], violations: [String], endedBy: EndReason) {
+    public init(
+        events: [TimelineEvent], exchanges: [WebhookExchange], violations: [String], endedBy: EndReason,
+        startedAt: Double = 0
+    ) {
         greeting = events.first { $0.speechSeconds != nil }.map { $0.simulatedOffset.inSeconds }
         waits = Self.waits(events)
         answers = events.filter { if case .recorded = $0.kind { true } else { false } }.count
         holds = exchanges.filter { $0.path.hasSuffix("/continue-interview") }.count
-        webhooks = exchanges.map { (Self.route($0.path), $0.latency.inSeconds) }
+        webhooks = exchanges.map { (Self.route($0.path), startedAt + $0.wallStart.inSeconds, $0.latency.inSeconds) }
         errors = violations
         self.endedBy = endedBy
     }

@@ -29,6 +29,7 @@ struct Bench: AsyncParsableCommand {
     @Flag(help: "Step the number of calls (x1.5 up, or halving down) to where webhook p99 crosses 200 ms.")
     var ceiling = false
     @Flag(help: "Print JSON instead of a table.") var json = false
+    @Flag(help: "Also print each run's webhooks second by second (always in --json).") var timeline = false
     @Option(help: "A running CoachLine server to drive instead of starting one.") var url: String?
     @Option(help: "With --url: the fakes that server uses (`coachline fakes`), for latencies and recordings.")
     var fakes: String?
@@ -181,6 +182,9 @@ struct Bench: AsyncParsableCommand {
             return
         }
         print(BenchTable.render(results), terminator: "")
+        if timeline {
+            for result in results { print("\n" + BenchTable.timeline(result), terminator: "") }
+        }
         for result in results where !result.errorSamples.isEmpty {
             print("\n\(result.plan.design.title) errors, first \(result.errorSamples.count):")
             for sample in result.errorSamples { print("  - \(sample)") }

@@ -67,6 +67,9 @@ import Testing
                     ]))
                 #expect((result.peakResidentBytes ?? 0) > 1_000_000)
                 #expect(result.webhooks >= 3 * 7)
+                // Every webhook falls in a second of the run (sent after it began, before it ended).
+                #expect(result.timeline.map(\.webhooks).reduce(0, +) == result.webhooks)
+                #expect(result.timeline.allSatisfy { $0.second >= 0 && Double($0.second) <= result.wallSeconds })
             }
             // The old design cannot answer a Record action before the model has written the question.
             let inline = try #require(results[.inline]?.routes.first { $0.route == "/webhook/response" })
@@ -87,7 +90,7 @@ import Testing
         let table = BenchTable.render([result])
         for label in [
             "design", "database", "completed", "errors", "webhooks/s", "webhook p50/p95/p99/max",
-            "caller wait p50/p95/max", "greeting p50/p95/max", "peak RSS",
+            "busiest second", "caller wait p50/p95/max", "greeting p50/p95/max", "peak RSS",
         ] {
             #expect(table.contains(label), "\(table)")
         }

@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-import TwilioSim
 
 @testable import CoachBench
+@testable import TwilioSim
 
 /// The caller-side numbers are read from TwilioSim's timeline; these timelines are written by hand so
 /// each rule is checked on its own.
@@ -64,6 +64,40 @@ import TwilioSim
         let measurement = CallMeasurement(
             events: events, exchanges: [], violations: ["/webhook/response: [11200] HTTP 500"], endedBy: .hangupVerb)
         #expect(!measurement.completed(questions: 1))
+    }
+
+    static func exchange(_ path: String, sentAt seconds: Double, milliseconds: Int64) -> WebhookExchange {
+        WebhookExchange(
+            purpose: .voice, method: "POST", url: "http://127.0.0.1:1\(path)", parameters: [], signature: nil,
+            status: 200, contentType: "text/xml", responseHeaders: [], body: "", verbs: [],
+            latency: .milliseconds(milliseconds), wallStart: .milliseconds(Int64(seconds * 1000)),
+            simulatedStart: .zero, error: nil)
+    }
+
+    @Test func theTimelineCountsWebhooksBySecondOfTheRunNotOfTheCall() throws {
+        let first = CallMeasurement(
+            events: [],
+            exchanges: [
+                Self.exchange("/webhook/voice", sentAt: 0.2, milliseconds: 10),
+                Self.exchange("/webhook/menu", sentAt: 0.9, milliseconds: 30),
+                Self.exchange("/audio/q1.wav", sentAt: 0.95, milliseconds: 500),
+            ], violations: [], endedBy: .hangupVerb)
+        // Started 1.5 s into the run: its webhooks 0.2 s and 0.7 s into the call are in seconds 1 and 2.
+        let second = CallMeasurement(
+            events: [],
+            exchanges: [
+                Self.exchange("/webhook/voice", sentAt: 0.2, milliseconds: 20),
+                Self.exchange("/webhook/response", sentAt: 0.7, milliseconds: 400),
+            ], violations: [], endedBy: .hangupVerb, startedAt: 1.5)
+        let result = BenchResult(
+            plan: BenchPlan(), engine: "sqlite", wallSeconds: 3, measurements: [first, second], peakResidentBytes: nil)
+        #expect(result.timeline.map(\.second) == [0, 1, 2])
+        #expect(result.timeline.map(\.webhooks) == [2, 1, 1], "audio downloads are not webhooks")
+        #expect(result.timeline.map(\.latency.max) == [0.03, 0.02, 0.4])
+        #expect(result.busiestSecond?.second == 0)
+        let table = BenchTable.timeline(result)
+        #expect(table.contains("     2         1  400 / 400 / 400 / 400 ms"), "\(table)")
+        #expect(BenchTable.render([result]).contains("2 webhooks, p99 30 ms"))
     }
 
     @Test func audioDownloadsGroupUnderOneRoute() {
