@@ -23,6 +23,19 @@ public struct CallerProfile: Sendable, Equatable {
     public var createdAt: Date
 }
 
+/// What a call's first webhook learns of its caller (`SQLStore.registerCaller`).
+public struct CallerVisit: Sendable, Equatable {
+    /// The number called before (another call, not another webhook of this one).
+    public var returning: Bool
+    /// The role the caller's profile keeps from their last choice; nil for a new or withheld caller.
+    public var role: PracticeRole?
+
+    public init(returning: Bool, role: PracticeRole?) {
+        self.returning = returning
+        self.role = role
+    }
+}
+
 public struct SessionRecord: Sendable, Equatable {
     public var id: String
     public var callSid: String

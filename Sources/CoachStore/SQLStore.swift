@@ -170,37 +170,44 @@ extension SQLStore {
     }
 
     /// Registers the call (once; a retried webhook changes nothing) and, for a known number, the caller.
-    /// Returns the call and whether this number has called before. A first-time caller costs two
-    /// statements: this is the path to the greeting.
+    /// Returns the call and whether this number has called before.
     public func beginCall(callSid: String, caller: CallerNumber) async throws -> (call: CallRecord, returning: Bool) {
+        let visit = try await registerCaller(caller, callSid: callSid)
+        return (try await storeCall(callSid: callSid, caller: caller, role: visit.role), visit.returning)
+    }
+
+    /// The first half of `beginCall`: registers a known number (once) and tells whether it called
+    /// before, and the role its profile keeps. A first-time caller costs one statement; once this is
+    /// known, the call can be stored while question 1 is queued (the path to the greeting).
+    public func registerCaller(_ caller: CallerNumber, callSid: String) async throws -> CallerVisit {
+        guard let phone = caller.number else { return CallerVisit(returning: false, role: nil) }
         let now = Clock.now()
-        var returning = false
-        var profileRole: PracticeRole?
-        if let phone = caller.number {
-            let created = try await database.raw(
-                """
-                INSERT INTO callers (phone, created_at, updated_at) VALUES (\(bind: phone), \(bind: now), \(bind: now))
-                ON CONFLICT (phone) DO NOTHING
-                RETURNING phone
-                """
-            ).all()
-            if created.isEmpty {
-                profileRole = try await self.caller(phone: phone)?.role
-                // Returning means an earlier call, not an earlier webhook of this same call.
-                let earlier = try await reader.raw(
-                    "SELECT COUNT(*) AS n FROM calls WHERE phone = \(bind: phone) AND call_sid <> \(bind: callSid)"
-                ).first(decodingColumn: "n", as: Int.self)
-                returning = (earlier ?? 0) > 0
-            }
-        }
-        // A retried webhook finds the call stored by the first and changes nothing. A status callback
-        // may have stored it first, without the caller's number or role (Twilio's events arrive in any
-        // order): those are filled in, or the call would be nobody's.
+        let created = try await database.raw(
+            """
+            INSERT INTO callers (phone, created_at, updated_at) VALUES (\(bind: phone), \(bind: now), \(bind: now))
+            ON CONFLICT (phone) DO NOTHING
+            RETURNING phone
+            """
+        ).all()
+        guard created.isEmpty else { return CallerVisit(returning: false, role: nil) }
+        async let profile = self.caller(phone: phone)
+        // Returning means an earlier call, not an earlier webhook of this same call.
+        async let earlier = reader.raw(
+            "SELECT COUNT(*) AS n FROM calls WHERE phone = \(bind: phone) AND call_sid <> \(bind: callSid)"
+        ).first(decodingColumn: "n", as: Int.self)
+        return CallerVisit(returning: (try await earlier ?? 0) > 0, role: try await profile?.role)
+    }
+
+    /// The second half of `beginCall`: stores the call with the caller's `role`. A retried webhook finds
+    /// the call stored by the first and changes nothing. A status callback may have stored it first,
+    /// without the caller's number or role (Twilio's events arrive in any order): those are filled in,
+    /// or the call would be nobody's.
+    public func storeCall(callSid: String, caller: CallerNumber, role: PracticeRole?) async throws -> CallRecord {
         let stored = try await database.raw(
             """
             INSERT INTO calls (call_sid, phone, role_key, role_spoken, status, started_at)
-            VALUES (\(bind: callSid), \(bind: caller.number), \(bind: profileRole?.key), \(bind: profileRole?.spoken),
-                    'in-progress', \(bind: now))
+            VALUES (\(bind: callSid), \(bind: caller.number), \(bind: role?.key), \(bind: role?.spoken),
+                    'in-progress', \(bind: Clock.now()))
             ON CONFLICT (call_sid) DO UPDATE SET
                 phone = COALESCE(calls.phone, excluded.phone),
                 role_spoken = CASE WHEN calls.role_key IS NULL THEN excluded.role_spoken ELSE calls.role_spoken END,
@@ -209,7 +216,7 @@ extension SQLStore {
             """
         ).first(decoding: CallRow.self, with: Self.snake)?.record
         guard let call = stored else { throw StoreError("call \(callSid) vanished") }
-        return (call, returning)
+        return call
     }
 
     public func call(callSid: String) async throws -> CallRecord? {
@@ -300,6 +307,31 @@ extension SQLStore {
             throw StoreError("session of call \(callSid) vanished")
         }
         return session
+    }
+
+    /// Opens the interview of a stored call with the call's caller and role (`defaultRole` when it
+    /// has none), or returns the one already open (a retried webhook, or a caller coming back to the
+    /// menu), with how many answers it has: one statement on the way to the first question. Nil when
+    /// the call is not stored.
+    public func openInterview(callSid: String, defaultRole: PracticeRole, total: Int) async throws
+        -> (session: SessionRecord, answered: Int)?
+    {
+        let row = try await database.raw(
+            """
+            INSERT INTO sessions (id, call_sid, phone, role_key, role_spoken, total, status, started_at)
+            SELECT \(bind: UUID().uuidString.lowercased()), call_sid, phone, COALESCE(role_key, \(bind: defaultRole.key)),
+                   CASE WHEN role_key IS NULL THEN \(bind: defaultRole.spoken) ELSE role_spoken END,
+                   \(bind: total), 'in_progress', \(bind: Clock.now())
+            FROM calls WHERE call_sid = \(bind: callSid)
+            ON CONFLICT (call_sid) DO UPDATE SET call_sid = excluded.call_sid
+            RETURNING *, (SELECT COUNT(*) FROM answers WHERE answers.session_id = sessions.id) AS answered
+            """
+        ).first()
+        guard let row else { return nil }
+        guard let session = try row.decode(model: SessionRow.self, with: Self.snake).record else {
+            throw StoreError("session of call \(callSid) is unreadable")
+        }
+        return (session, try row.decode(column: "answered", as: Int.self))
     }
 
     public func session(callSid: String) async throws -> SessionRecord? {

@@ -77,6 +77,9 @@ import Testing
                 callSid: "CA1", number: 3, roleKey: "nursing",
                 session: QuestionSession(
                     id: "S1", phone: "+14155550123", role: PracticeRole(key: "nursing", spoken: "a nurse"), total: 5)),
+            .question(
+                callSid: "CA2", number: 1, roleKey: "nursing",
+                caller: QuestionCaller(phone: nil, role: PracticeRole(key: "nursing"))),
             .transcribe(recordingSid: "RE1", recordingURL: "https://api.twilio.com/x", callSid: "CA1"),
             .feedback(recordingSid: "RE1", transcript: "words"), .voice(text: "Hello."),
             .draft(kind: "debrief", owner: "S1", template: "You answered five."),
@@ -90,6 +93,7 @@ import Testing
         // job queued before questions carried sessions still runs.
         let bare = BackgroundWork.question(callSid: "CA1", number: 3, roleKey: "nursing")
         #expect(work[1].key == bare.key)
+        #expect(work[2].key == BackgroundWork.question(callSid: "CA2", number: 1, roleKey: "nursing").key)
         #expect(
             try BackgroundWork(payload: #"{"question":{"callSid":"CA1","number":3,"roleKey":"nursing"}}"#) == bare)
         // Keys hash content with SHA-256, so every process (and every restart) agrees on them.
@@ -302,11 +306,20 @@ struct WorkerLine {
             graded.improvementDimension = lacking
             try await store.saveAnalysis(graded, recordingSid: "RE\(number)")
         }
+        // Question 1 of the next call is queued as the call is stored, carrying its caller: it needs no
+        // call row, and reads what a job that read the call reads.
+        let early = try #require(
+            try await server.preparer.context(
+                for: .init(callSid: "CA2", number: 1, caller: QuestionCaller(phone: phone.number, role: .general))))
+        #expect(try await store.call(callSid: "CA2") == nil)
         _ = try await store.beginCall(callSid: "CA2", caller: phone)
 
         let request = try #require(try await server.preparer.context(for: .init(callSid: "CA2", number: 1)))
         #expect(request.weakSpots == [.pace, .substance])
         #expect(request.excludedIDs.isSuperset(of: ["past-1", "past-2", "past-3"]))
+        #expect(early.role == request.role && early.total == request.total && early.seed == request.seed)
+        #expect(early.excludedIDs == request.excludedIDs && early.weakSpots == request.weakSpots)
+        #expect(early.earlier.isEmpty && request.earlier.isEmpty)
 
         // A job that carries the session (queued by a webhook that had it) reads the same context in one
         // round; one without it reads the session first.

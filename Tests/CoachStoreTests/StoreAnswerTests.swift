@@ -39,6 +39,48 @@ import Testing
         }
     }
 
+    /// The menu's "1": the interview opens from the stored call in one statement, with its answer count.
+    @Test(arguments: StoreEngine.available)
+    func openInterviewTakesTheCallsCallerAndRoleAndCountsTheAnswers(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            #expect(try await store.openInterview(callSid: "CA1", defaultRole: .general, total: 5) == nil)
+            #expect(try await rowCount(store, "sessions") == 0, "no call, no session")
+
+            _ = try await store.beginCall(callSid: "CA1", caller: .known(Sample.phone))
+            try await store.setRole(Sample.role, callSid: "CA1", caller: .known(Sample.phone))
+            let before = Date()
+            let (session, answered) = try #require(
+                try await store.openInterview(callSid: "CA1", defaultRole: .general, total: 5))
+            #expect(answered == 0)
+            #expect(session.callSid == "CA1")
+            #expect(session.caller == .known(Sample.phone))
+            #expect(session.role == Sample.role)
+            #expect(session.total == 5)
+            #expect(session.status == .inProgress)
+            #expect(isBetween(session.startedAt, before, Date()))
+            #expect(try await store.session(callSid: "CA1") == session)
+
+            // Back at the menu after two answers: the same session, and where to go on from.
+            for number in 1...2 {
+                _ = try await store.saveAnswer(
+                    Sample.answer(callSid: "CA1", number: number, sessionID: session.id, recordingSid: "RE\(number)"))
+            }
+            let again = try #require(try await store.openInterview(callSid: "CA1", defaultRole: .general, total: 3))
+            #expect(again.session == session)
+            #expect(again.answered == 2)
+            #expect(try await rowCount(store, "sessions") == 1)
+
+            // A call without a role (a withheld caller who never chose) gets the default.
+            _ = try await store.beginCall(callSid: "CA2", caller: .withheld)
+            let plain = try #require(
+                try await store.openInterview(
+                    callSid: "CA2", defaultRole: PracticeRole(key: "general", spoken: "any job"), total: 5))
+            #expect(plain.session.role == PracticeRole(key: "general", spoken: "any job"))
+            #expect(plain.session.caller == .withheld)
+            #expect(plain.session.id != session.id)
+        }
+    }
+
     @Test(arguments: StoreEngine.available)
     func finishSessionEndsOnceExceptAbandonedBecomingCompleted(engine: StoreEngine) async throws {
         try await engine.withStore { store in

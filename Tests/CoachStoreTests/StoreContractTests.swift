@@ -113,6 +113,32 @@ func isBetween(_ date: Date?, _ from: Date, _ to: Date) -> Bool {
         }
     }
 
+    /// `beginCall` in two halves, as the voice webhook runs them: the caller, then the call (beside
+    /// question 1's job).
+    @Test(arguments: StoreEngine.available)
+    func registeringTheCallerTellsReturningAndTheirRoleBeforeTheCallIsStored(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            #expect(
+                try await store.registerCaller(.withheld, callSid: "CA0") == CallerVisit(returning: false, role: nil))
+            #expect(try await rowCount(store, "callers") == 0)
+            #expect(
+                try await store.registerCaller(.known(Sample.phone), callSid: "CA1")
+                    == CallerVisit(returning: false, role: nil))
+            // Registered, but no call from this number is stored yet: not returning, even on a retry.
+            #expect(try await store.registerCaller(.known(Sample.phone), callSid: "CA1").returning == false)
+            let role = PracticeRole(key: "nursing", spoken: "a nurse")
+            _ = try await store.storeCall(callSid: "CA1", caller: .known(Sample.phone), role: nil)
+            try await store.setRole(role, callSid: "CA1", caller: .known(Sample.phone))
+            #expect(
+                try await store.registerCaller(.known(Sample.phone), callSid: "CA2")
+                    == CallerVisit(returning: true, role: role))
+            let call = try await store.storeCall(callSid: "CA2", caller: .known(Sample.phone), role: role)
+            #expect(call.role == role)
+            #expect(call.caller == .known(Sample.phone))
+            #expect(try await rowCount(store, "callers") == 1)
+        }
+    }
+
     @Test(arguments: StoreEngine.available)
     func aStatusCallbackBeforeTheVoiceWebhookLeavesTheCallItsCallerAndRole(engine: StoreEngine) async throws {
         try await engine.withStore { store in

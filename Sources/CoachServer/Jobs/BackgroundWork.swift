@@ -8,8 +8,10 @@ import Foundation
 enum BackgroundWork: Codable, Sendable, Equatable {
     /// Write and voice question `number` of the call for the role it has now. `session`: what the
     /// webhook that queued it knew of the call's session (nil before one is open, and in jobs queued by
-    /// earlier versions), so the writer need not read it again.
-    case question(callSid: String, number: Int, roleKey: String, session: QuestionSession? = nil)
+    /// earlier versions), so the writer need not read it again. `caller`: what the call's first webhook
+    /// knew of the caller, before the call itself was stored (question 1 only).
+    case question(
+        callSid: String, number: Int, roleKey: String, session: QuestionSession? = nil, caller: QuestionCaller? = nil)
     /// Download the recording and transcribe it with the configured provider.
     case transcribe(recordingSid: String, recordingURL: String, callSid: String)
     /// Ask the model for feedback on this transcript of the recording.
@@ -38,7 +40,7 @@ enum BackgroundWork: Codable, Sendable, Equatable {
     /// Stable across processes and restarts (a content hash, never Swift's per-process `hashValue`).
     var key: String {
         switch self {
-        case .question(let callSid, let number, let roleKey, _): "question:\(callSid):\(number):\(roleKey)"
+        case .question(let callSid, let number, let roleKey, _, _): "question:\(callSid):\(number):\(roleKey)"
         case .transcribe(let recordingSid, _, _): "transcribe:\(recordingSid)"
         case .feedback(let recordingSid, let transcript): "feedback:\(recordingSid):\(Self.digest(transcript))"
         case .voice(let text): "voice:\(Self.digest(text))"
@@ -80,4 +82,11 @@ struct QuestionSession: Codable, Sendable, Hashable {
         self.role = role
         self.total = total
     }
+}
+
+/// Who calls, as the call's first webhook knows it before the call is stored: question 1, queued then,
+/// carries it so its writer need not wait for (or read) the call.
+struct QuestionCaller: Codable, Sendable, Hashable {
+    var phone: String?
+    var role: PracticeRole
 }

@@ -11,8 +11,8 @@ struct LineWork: WorkPerformer {
 
     func perform(_ work: BackgroundWork) async throws {
         switch work {
-        case .question(let callSid, let number, _, let session):
-            try await preparer.run(.init(callSid: callSid, number: number, session: session))
+        case .question(let callSid, let number, _, let session, let caller):
+            try await preparer.run(.init(callSid: callSid, number: number, session: session, caller: caller))
         case .transcribe(let recordingSid, let recordingURL, let callSid):
             try await recordings.transcribeNow(recordingSid: recordingSid, recordingURL: recordingURL, callSid: callSid)
         case .feedback(let recordingSid, let transcript):

@@ -40,15 +40,30 @@ public struct CallService: Sendable {
 
     func incomingCall(_ params: TwilioParameters) async throws -> TwiMLDocument {
         let callSid = try params.requireCallSid()
-        let (call, returning) = try await store.beginCall(callSid: callSid, caller: params.caller)
+        let visit = try await store.registerCaller(params.caller, callSid: callSid)
+        let resuming = params.query["resume"] == "1"
         // The caller listens to the menu for several seconds: time enough to prepare question 1,
         // and to voice their progress report in case they press 2.
-        await preparer.prepare(callSid: callSid, number: 1, role: call.role ?? .general)
+        let call: CallRecord
+        if resuming {
+            // Back from an apology: the call is stored already, with any role chosen since.
+            call = try await store.storeCall(callSid: callSid, caller: params.caller, role: visit.role)
+            await preparer.prepare(callSid: callSid, number: 1, role: call.role ?? .general)
+        } else {
+            // Question 1 carries its caller, so it is queued while the call is stored: the greeting
+            // waits for two rounds of statements, not three.
+            let role = visit.role ?? .general
+            async let stored = store.storeCall(callSid: callSid, caller: params.caller, role: visit.role)
+            await preparer.prepare(
+                callSid: callSid, number: 1, role: role, caller: QuestionCaller(phone: params.caller.number, role: role)
+            )
+            call = try await stored
+        }
+        let returning = visit.returning
         if returning, let phone = params.caller.number, drafts.isActive {
             await preparer.queue.enqueue(.progress(phone: phone, callSid: callSid))
         }
-        return flow.greeting(
-            returning: returning, roleName: call.role.map(roleName), resume: params.query["resume"] == "1")
+        return flow.greeting(returning: returning, roleName: call.role.map(roleName), resume: resuming)
     }
 
     func menu(_ params: TwilioParameters) async throws -> TwiMLDocument {
@@ -97,12 +112,16 @@ public struct CallService: Sendable {
 
     func startInterview(_ params: TwilioParameters) async throws -> TwiMLDocument {
         let callSid = try params.requireCallSid()
-        let call = try await ensureCall(params, callSid: callSid)
-        let session = try await store.openSession(
-            callSid: callSid, caller: call.caller, role: call.role ?? .general,
-            total: flow.settings.questionsPerInterview)
+        let total = flow.settings.questionsPerInterview
+        var opened = try await store.openInterview(callSid: callSid, defaultRole: .general, total: total)
+        if opened == nil {
+            // The call's first webhook stored nothing (it failed, or went to an instance that lost it).
+            _ = try await store.beginCall(callSid: callSid, caller: params.caller)
+            opened = try await store.openInterview(callSid: callSid, defaultRole: .general, total: total)
+        }
+        guard let (session, answered) = opened else { throw CallVanished(callSid: callSid) }
         guard session.status == .inProgress else { return flow.goodbye(SpokenCopy.hangupGoodbye) }
-        let next = try await store.answers(sessionID: session.id).count + 1
+        let next = answered + 1
         let intro: [Speech] = next == 1 ? [.say(SpokenCopy.interviewIntro(total: session.total))] : []
         return try await deliver(number: min(next, session.total), session: session, preface: intro)
     }
@@ -348,6 +367,12 @@ public struct CallService: Sendable {
 
 struct MissingCallSid: Error, CustomStringConvertible {
     var description: String { "the request has no CallSid" }
+}
+
+/// A call stored a moment ago is gone (deleted by hand, say): the webhook apologises.
+struct CallVanished: Error, CustomStringConvertible {
+    let callSid: String
+    var description: String { "call \(callSid) is not stored" }
 }
 
 extension TwilioParameters {

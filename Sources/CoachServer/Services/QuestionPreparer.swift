@@ -12,6 +12,8 @@ struct QuestionPreparer: Sendable {
         let number: Int
         /// The call's session as its webhook knew it; nil to read it.
         var session: QuestionSession? = nil
+        /// The caller as the call's first webhook knew it, before there was a session (question 1).
+        var caller: QuestionCaller? = nil
     }
 
     let store: SQLStore
@@ -42,11 +44,16 @@ struct QuestionPreparer: Sendable {
 
     /// Queues question `number` of the call for `role` (the role the call has now: a new role
     /// prepares it afresh, a repeated request does nothing). Returns once it is queued. `session`, when
-    /// the caller has it, travels with the job (see `context(for:)`).
-    func prepare(callSid: String, number: Int, role: PracticeRole, session: SessionRecord? = nil) async {
+    /// the caller has it, travels with the job, and so does `caller` before there is a session (see
+    /// `context(for:)`).
+    func prepare(
+        callSid: String, number: Int, role: PracticeRole, session: SessionRecord? = nil, caller: QuestionCaller? = nil
+    ) async {
         guard ahead, number >= 1, number <= questionsPerInterview else { return }
         await queue.enqueue(
-            .question(callSid: callSid, number: number, roleKey: role.key, session: session.map(QuestionSession.init)))
+            .question(
+                callSid: callSid, number: number, roleKey: role.key, session: session.map(QuestionSession.init),
+                caller: session == nil ? caller : nil))
     }
 
     /// True when nothing slow is configured (bank questions, Twilio's voice): preparing costs a few
@@ -76,16 +83,22 @@ struct QuestionPreparer: Sendable {
 
     /// What the question source needs, from stored state; nil when the question is already prepared
     /// for the call's current role. A caller may be waiting for this question, so the reads go out
-    /// side by side: all in one round when the job carries its session, else the session (or, for
-    /// question 1, prepared while the menu plays, the call) first and the history after it.
+    /// side by side: all in one round when the job carries its session (or, for question 1 queued by
+    /// the call's first webhook, its caller), else the session (or the call) first and the history
+    /// after it. Question 1 has no earlier answers, so its caller's job needs no session.
     func context(for key: Key) async throws -> QuestionRequest? {
         async let preparedLookup = store.preparedQuestions(callSid: key.callSid)
         var session = key.session
-        if session == nil { session = try await store.session(callSid: key.callSid).map(QuestionSession.init) }
+        let caller = key.number == 1 ? key.caller : nil
+        if session == nil, caller == nil {
+            session = try await store.session(callSid: key.callSid).map(QuestionSession.init)
+        }
         let phone: String?
         let role: PracticeRole
         if let session {
             (phone, role) = (session.phone, session.role)
+        } else if let caller {
+            (phone, role) = (caller.phone, caller.role)
         } else {
             guard let call = try await store.call(callSid: key.callSid) else { return nil }
             (phone, role) = (call.caller.number, call.role ?? .general)
