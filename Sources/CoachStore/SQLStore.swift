@@ -265,25 +265,24 @@ extension SQLStore {
     ) async throws -> CallRecord? {
         let now = Clock.now()
         let terminal = CallRecord.terminalStatuses.contains(status)
-        try await database.raw(
+        let ordering: SQLQueryString =
+            sequence.map { "last_sequence = \(bind: $0) WHERE calls.last_sequence <= \(bind: $0) AND" }
+            ?? "last_sequence = calls.last_sequence WHERE"
+        // One statement: a status callback arrives for every call, once or more.
+        let changed = try await database.raw(
             """
             INSERT INTO calls (call_sid, phone, status, last_sequence, started_at, ended_at)
             VALUES (\(bind: callSid), \(bind: phone), \(bind: status), \(bind: sequence ?? -1), \(bind: now),
                     \(bind: terminal ? now : nil))
-            ON CONFLICT (call_sid) DO NOTHING
+            ON CONFLICT (call_sid) DO UPDATE SET status = excluded.status,
+                ended_at = CASE WHEN \(bind: terminal) THEN COALESCE(calls.ended_at, \(bind: now)) ELSE calls.ended_at END,
+                phone = COALESCE(calls.phone, excluded.phone),
+                \(ordering) calls.status NOT IN ('completed', 'busy', 'failed', 'no-answer', 'canceled')
+            RETURNING *
             """
-        ).run()
-        let ordering: SQLQueryString =
-            sequence.map { "last_sequence = \(bind: $0) WHERE last_sequence <= \(bind: $0) AND" }
-            ?? "last_sequence = last_sequence WHERE"
-        try await database.raw(
-            """
-            UPDATE calls SET status = \(bind: status),
-                ended_at = CASE WHEN \(bind: terminal) THEN COALESCE(ended_at, \(bind: now)) ELSE ended_at END,
-                \(ordering) call_sid = \(bind: callSid)
-              AND status NOT IN ('completed', 'busy', 'failed', 'no-answer', 'canceled')
-            """
-        ).run()
+        ).first(decoding: CallRow.self, with: Self.snake)?.record
+        if let changed { return changed }
+        // An event older than the call's latest, or after its end, changes nothing.
         return try await call(callSid: callSid)
     }
 }
@@ -331,6 +330,18 @@ extension SQLStore {
         guard let session = try row.decode(model: SessionRow.self, with: Self.snake).record else {
             throw StoreError("session of call \(callSid) is unreadable")
         }
+        return (session, try row.decode(column: "answered", as: Int.self))
+    }
+
+    /// The call's interview with how many answers it has, in one read.
+    public func interview(callSid: String) async throws -> (session: SessionRecord, answered: Int)? {
+        let row = try await reader.raw(
+            """
+            SELECT *, (SELECT COUNT(*) FROM answers WHERE answers.session_id = sessions.id) AS answered
+            FROM sessions WHERE call_sid = \(bind: callSid)
+            """
+        ).first()
+        guard let row, let session = try row.decode(model: SessionRow.self, with: Self.snake).record else { return nil }
         return (session, try row.decode(column: "answered", as: Int.self))
     }
 

@@ -68,6 +68,9 @@ import Testing
             let again = try #require(try await store.openInterview(callSid: "CA1", defaultRole: .general, total: 3))
             #expect(again.session == session)
             #expect(again.answered == 2)
+            let read = try #require(try await store.interview(callSid: "CA1"))
+            #expect(read.session == session && read.answered == 2, "the same, read without writing")
+            #expect(try await store.interview(callSid: "CA-none") == nil)
             #expect(try await rowCount(store, "sessions") == 1)
 
             // A call without a role (a withheld caller who never chose) gets the default.

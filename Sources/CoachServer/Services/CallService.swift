@@ -335,10 +335,9 @@ public struct CallService: Sendable {
         let call = try await store.applyCallStatus(
             callSid: callSid, status: status, sequence: params["SequenceNumber"].flatMap(Int.init),
             phone: params.caller.number)
-        guard call?.hasEnded == true, let session = try await store.session(callSid: callSid),
+        guard call?.hasEnded == true, let (session, answered) = try await store.interview(callSid: callSid),
             session.status == .inProgress
         else { return }
-        let answered = try await store.answers(sessionID: session.id).count
         // Hung up before the last answer: every answer so far is kept; the session is abandoned, not lost.
         try await store.finishSession(
             id: session.id, status: answered >= session.total ? .completed : .abandoned, debrief: nil)
