@@ -36,6 +36,18 @@ public struct CallerVisit: Sendable, Equatable {
     }
 }
 
+/// A caller's answers so far, as the writer of their next question reads them (`SQLStore.answerHistory`).
+public struct AnswerHistory: Sendable {
+    /// Every question this number answered, in any call, so a returning caller hears new ones.
+    public var askedQuestionIDs: Set<String> = []
+    /// This session's answers whose transcript is in, by number, each with its analysis when made.
+    public var heard: [Int: (transcript: String, analysis: AnswerAnalysis?)] = [:]
+    /// This number's analysed answers, oldest first, with the model's feedback merged in.
+    public var analyses: [AnswerAnalysis] = []
+
+    public init() {}
+}
+
 public struct SessionRecord: Sendable, Equatable {
     public var id: String
     public var callSid: String

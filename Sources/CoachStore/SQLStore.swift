@@ -463,35 +463,43 @@ extension SQLStore {
             .all(decoding: AnswerRow.self, with: Self.snake).compactMap(\.record)
     }
 
-    /// The transcripts in so far of a session's answers, by answer number, each with its analysis when
-    /// it is made (the question writer reads both; analysing again would repeat the work).
-    public func heardAnswers(sessionID: String) async throws -> [Int: (transcript: String, analysis: AnswerAnalysis?)] {
+    /// What the answers so far tell the writer of a caller's next question, in one statement: every
+    /// answer of this number (or, for a withheld number, of this session) with its transcript and
+    /// analysis. Empty when neither is known.
+    public func answerHistory(phone: String?, sessionID: String?) async throws -> AnswerHistory {
+        let whose: SQLQueryString
+        if let phone {
+            whose = "s.phone = \(bind: phone)"
+        } else if let sessionID {
+            whose = "a.session_id = \(bind: sessionID)"
+        } else {
+            return AnswerHistory()
+        }
         let rows = try await reader.raw(
             """
-            SELECT a.number, r.transcript, r.analysis FROM answers a
-            JOIN recordings r ON r.recording_sid = a.recording_sid
-            WHERE a.session_id = \(bind: sessionID) AND r.transcript IS NOT NULL
+            SELECT a.session_id, a.number, a.question_id, r.transcript, r.analysis, r.model_feedback
+            FROM answers a JOIN sessions s ON s.id = a.session_id
+            LEFT JOIN recordings r ON r.recording_sid = a.recording_sid
+            WHERE \(whose)
+            ORDER BY s.started_at, s.id, a.number
             """
         ).all()
-        var heard: [Int: (transcript: String, analysis: AnswerAnalysis?)] = [:]
+        var history = AnswerHistory()
         for row in rows {
-            heard[try row.decode(column: "number", as: Int.self)] = (
-                try row.decode(column: "transcript", as: String.self),
-                JSONColumn.decode(try row.decode(column: "analysis", as: String?.self))
-            )
+            let coaching = try row.decode(model: CoachingRow.self, with: Self.snake)
+            if phone != nil {
+                history.askedQuestionIDs.insert(try row.decode(column: "question_id", as: String.self))
+                if let analysis = coaching.coaching { history.analyses.append(analysis) }
+            }
+            if try row.decode(column: "session_id", as: String.self) == sessionID,
+                let transcript = try row.decode(column: "transcript", as: String?.self)
+            {
+                history.heard[try row.decode(column: "number", as: Int.self)] = (
+                    transcript, JSONColumn.decode(coaching.analysis)
+                )
+            }
         }
-        return heard
-    }
-
-    /// Question ids this number has been asked in earlier calls, so a returning caller hears new ones.
-    public func askedQuestionIDs(phone: String) async throws -> Set<String> {
-        let ids = try await reader.raw(
-            """
-            SELECT a.question_id FROM answers a JOIN sessions s ON s.id = a.session_id
-            WHERE s.phone = \(bind: phone)
-            """
-        ).all(decodingColumn: "question_id", as: String.self)
-        return Set(ids)
+        return history
     }
 
     /// Every session of this number with the analyses stored so far, oldest first.
@@ -504,19 +512,6 @@ extension SQLStore {
             result.append((session, try await analyses(sessionID: session.id)))
         }
         return result
-    }
-
-    /// Every analysis of the number's answers that is ready now, oldest session first, with model
-    /// feedback folded in: `history(phone:)` without the sessions, in one query instead of one per session.
-    public func analyses(phone: String) async throws -> [AnswerAnalysis] {
-        try await reader.raw(
-            """
-            SELECT r.analysis, r.model_feedback FROM sessions s JOIN answers a ON a.session_id = s.id
-            JOIN recordings r ON r.recording_sid = a.recording_sid
-            WHERE s.phone = \(bind: phone) AND r.analysis IS NOT NULL
-            ORDER BY s.started_at, s.id, a.number
-            """
-        ).all(decoding: CoachingRow.self, with: Self.snake).compactMap(\.coaching)
     }
 
     /// Analyses of a session's answers that are ready now, in answer order.

@@ -158,9 +158,12 @@ import Testing
             #expect(history.map(\.analyses) == [[earlier], [analysis], []])
             #expect(try await store.history(phone: Sample.otherPhone).map(\.session.callSid) == ["CA5"])
             #expect(try await store.history(phone: "+15559999999").isEmpty)
-            // The same analyses in one query, oldest session first.
-            #expect(try await store.analyses(phone: Sample.phone) == [earlier, analysis])
-            #expect(try await store.analyses(phone: Sample.otherPhone).isEmpty)
+            // The same analyses in the question writer's one query, oldest session first; this session's
+            // transcripts beside them.
+            let written = try await store.answerHistory(phone: Sample.phone, sessionID: ids["CA1"])
+            #expect(written.analyses == [earlier, analysis])
+            #expect(written.heard.mapValues(\.transcript) == [1: "I led it."])
+            #expect(try await store.answerHistory(phone: Sample.otherPhone, sessionID: nil).analyses.isEmpty)
         }
     }
 }
@@ -419,9 +422,12 @@ import Testing
             _ = try await store.savePreparedQuestion(
                 callSid: "CA2", number: 3, question: Sample.question("b6"), roleKey: "general", audioKey: nil)
 
-            #expect(try await store.askedQuestionIDs(phone: Sample.phone) == ["b1", "b2", "b3"])
-            #expect(try await store.askedQuestionIDs(phone: Sample.otherPhone) == ["b4"])
-            #expect(try await store.askedQuestionIDs(phone: "+15559999999").isEmpty)
+            func asked(_ phone: String) async throws -> Set<String> {
+                try await store.answerHistory(phone: phone, sessionID: nil).askedQuestionIDs
+            }
+            #expect(try await asked(Sample.phone) == ["b1", "b2", "b3"])
+            #expect(try await asked(Sample.otherPhone) == ["b4"])
+            #expect(try await asked("+15559999999").isEmpty)
         }
     }
 

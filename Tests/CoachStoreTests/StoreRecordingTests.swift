@@ -346,11 +346,15 @@ import Testing
             _ = try await store.updateRecording(RecordingUpdate(recordingSid: "RE9", transcript: "other"))
             let analysis = AnswerAnalyzer().analyze(transcript: "third", seconds: 4)
             try await store.saveAnalysis(analysis, recordingSid: "RE3")
-            let heard = try await store.heardAnswers(sessionID: session.id)
+            let heard = try await store.answerHistory(phone: Sample.phone, sessionID: session.id).heard
             #expect(heard.mapValues(\.transcript) == [1: "first", 3: "third"])
             #expect(heard[1]?.analysis == nil)
             #expect(heard[3]?.analysis == analysis)
-            #expect(try await store.heardAnswers(sessionID: other.id).mapValues(\.transcript) == [1: "other"])
+            // A withheld caller's session is read by itself.
+            let withheld = try await store.answerHistory(phone: nil, sessionID: other.id)
+            #expect(withheld.heard.mapValues(\.transcript) == [1: "other"])
+            #expect(withheld.askedQuestionIDs.isEmpty && withheld.analyses.isEmpty)
+            #expect(try await store.answerHistory(phone: nil, sessionID: nil).heard.isEmpty)
 
             let context = try #require(try await store.answerContext(recordingSid: "RE3"))
             #expect(context.answer == Sample.answer(number: 3, sessionID: session.id, recordingSid: "RE3"))

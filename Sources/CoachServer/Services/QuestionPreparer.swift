@@ -103,27 +103,18 @@ struct QuestionPreparer: Sendable {
             guard let call = try await store.call(callSid: key.callSid) else { return nil }
             (phone, role) = (call.caller.number, call.role ?? .general)
         }
-        // Every earlier question of this call, answered or not yet, with the answers that are in.
-        let (store, sessionID) = (self.store, session?.id)
-        async let heardLookup = { () async throws -> [Int: (transcript: String, analysis: AnswerAnalysis?)] in
-            guard let sessionID else { return [:] }
-            return try await store.heardAnswers(sessionID: sessionID)
-        }()
-        async let askedLookup = { () async throws -> Set<String> in
-            guard let phone else { return [] }
-            return try await store.askedQuestionIDs(phone: phone)
-        }()
-        async let pastLookup = { () async throws -> [AnswerAnalysis] in
-            guard let phone else { return [] }
-            return try await store.analyses(phone: phone)
-        }()
+        // Every earlier question of this call, answered or not yet, with the answers that are in; and
+        // the caller's answers in earlier calls.
+        let sessionID = session?.id
+        async let historyLookup = store.answerHistory(phone: phone, sessionID: sessionID)
         let prepared = try await preparedLookup
         if let existing = prepared.first(where: { $0.number == key.number }),
             existing.status == .asked || existing.roleKey == role.key
         {
             return nil
         }
-        let (heard, asked, past) = try await (heardLookup, askedLookup, pastLookup)
+        let history = try await historyLookup
+        let (heard, asked, past) = (history.heard, history.askedQuestionIDs, history.analyses)
         let weakSpots = Array(
             Dictionary(grouping: past, by: \.improvementDimension)
                 .sorted { $0.value.count > $1.value.count }.prefix(2).map(\.key))
