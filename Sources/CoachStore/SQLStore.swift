@@ -159,6 +159,13 @@ public final class SQLStore: Sendable {
         keyDecodingStrategy: .custom { path in
             ColumnName(stringValue: ColumnName.snakeCase(path.last?.stringValue ?? ""))
         })
+
+    /// `snake` for columns selected under a prefix (`q_number`), when a join would repeat their names.
+    static func prefixed(_ prefix: String) -> SQLRowDecoder {
+        var decoder = snake
+        decoder.prefix = prefix
+        return decoder
+    }
 }
 
 // MARK: Callers and calls
@@ -343,6 +350,30 @@ extension SQLStore {
         ).first()
         guard let row, let session = try row.decode(model: SessionRow.self, with: Self.snake).record else { return nil }
         return (session, try row.decode(column: "answered", as: Int.self))
+    }
+
+    /// The call's interview with every question prepared or asked in it, in number order, in one
+    /// statement: what an answer's Record action reads first. Nil when the call has no interview.
+    public func interviewQuestions(callSid: String) async throws
+        -> (session: SessionRecord, questions: [PreparedQuestion])?
+    {
+        let rows = try await reader.raw(
+            """
+            SELECT s.*, q.call_sid AS q_call_sid, q.number AS q_number, q.question_id AS q_question_id,
+                   q.text AS q_text, q.competency AS q_competency, q.origin AS q_origin, q.role_key AS q_role_key,
+                   q.audio_key AS q_audio_key, q.status AS q_status
+            FROM sessions s LEFT JOIN questions q ON q.call_sid = s.call_sid
+            WHERE s.call_sid = \(bind: callSid)
+            ORDER BY q.number
+            """
+        ).all()
+        guard let first = rows.first, let session = try first.decode(model: SessionRow.self, with: Self.snake).record
+        else { return nil }
+        let questions = try rows.compactMap { row -> PreparedQuestion? in
+            guard try row.decode(column: "q_number", as: Int?.self) != nil else { return nil }  // no question yet
+            return try row.decode(model: QuestionRow.self, with: Self.prefixed("q_")).prepared
+        }
+        return (session, questions)
     }
 
     public func session(callSid: String) async throws -> SessionRecord? {

@@ -195,6 +195,20 @@ import Testing
             #expect(all.map(\.question.origin) == competencies.indices.map { origins[$0 % 3] })
             #expect(try await store.preparedQuestion(callSid: "CA1", number: 99) == nil)
             #expect(try await store.preparedQuestions(callSid: "CA2").isEmpty)
+
+            // The Record action's one read: the session with these questions, nothing of another call's.
+            #expect(try await store.interviewQuestions(callSid: "CA1") == nil, "questions, but no interview yet")
+            _ = try await store.beginCall(callSid: "CA1", caller: .known(Sample.phone))
+            let session = try await store.openSession(
+                callSid: "CA1", caller: .known(Sample.phone), role: Sample.role, total: 5)
+            let read = try #require(try await store.interviewQuestions(callSid: "CA1"))
+            #expect(read.session == session)
+            #expect(read.questions == all)
+            _ = try await store.beginCall(callSid: "CA2", caller: .withheld)
+            let empty = try await store.openSession(callSid: "CA2", caller: .withheld, role: .general, total: 5)
+            let none = try #require(try await store.interviewQuestions(callSid: "CA2"))
+            #expect(none.session == empty)
+            #expect(none.questions.isEmpty)
         }
     }
 

@@ -137,19 +137,18 @@ public struct CallService: Sendable {
         let ending = AnswerEnding(digits: params.digits)
         let duration = Double(params["RecordingDuration"] ?? "") ?? 0
         let recordingSid = params["RecordingSid"].flatMap { $0.isEmpty ? nil : $0 }
-        // First round: the session, the call's questions, and the recording (it needs neither; its
+        // First round: the session with the call's questions, and the recording (it needs neither; its
         // status callback would store it anyway, interview or not).
-        async let questionsLookup = store.preparedQuestions(callSid: callSid)
+        async let interviewLookup = store.interviewQuestions(callSid: callSid)
         async let recordingAnalysed = storeRecording(
             recordingSid: recordingSid, callSid: callSid, url: params["RecordingUrl"], seconds: duration)
-        guard let session = try await store.session(callSid: callSid), number >= 1, number <= session.total else {
+        guard let (session, questions) = try await interviewLookup, number >= 1, number <= session.total else {
             _ = try? await recordingAnalysed
             logger.warning("answer for no interview", metadata: ["call_sid": "\(callSid)", "q": "\(number)"])
             return flow.menu(attempt: 1, preface: [.say(SpokenCopy.apology)])
         }
         let heard = flow.afterAnswer(number: number, heardSomething: recordingSid != nil && duration > 0)
         let moving = ending != .hangup && number < session.total
-        let questions = try await questionsLookup
         // The question after next may be queued beside the next one's take only when the next one is
         // stored already: its context must exclude it, or both could pick the same question. Otherwise
         // `ask` queues it once the next one is stored.
