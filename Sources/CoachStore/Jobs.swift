@@ -121,8 +121,8 @@ extension SQLStore {
         let kinds: SQLQueryString =
             switch only {
             case .all: ""
-            case .among(let kinds): "AND kind IN (\(binds: kinds))"
-            case .except(let kinds): "AND kind NOT IN (\(binds: kinds))"
+            case .among(let kinds): "AND kind IN (\(Self.kindList(kinds)))"
+            case .except(let kinds): "AND kind NOT IN (\(Self.kindList(kinds)))"
             }
         return try await database.raw(
             """
@@ -137,6 +137,19 @@ extension SQLStore {
             RETURNING *
             """
         ).all(decoding: JobRow.self, with: Self.snake).map(\.record)
+    }
+
+    /// Job kinds as SQL literals (`'question'`), so the planner sees them even in a prepared
+    /// statement's generic plan and can use an index made for one kind (migration 10). Kinds are the
+    /// code's own names; any other text is bound as a parameter instead.
+    static func kindList(_ kinds: [String]) -> SQLQueryString {
+        guard !kinds.isEmpty, kinds.allSatisfy(isPlainKind) else { return "\(binds: kinds)" }
+        return "\(unsafeRaw: kinds.map { "'\($0)'" }.joined(separator: ", "))"
+    }
+
+    static func isPlainKind(_ kind: String) -> Bool {
+        !kind.isEmpty
+            && kind.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 == UInt8(ascii: "_") }
     }
 
     /// Which kinds of job a claim may take.

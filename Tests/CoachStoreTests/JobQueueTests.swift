@@ -1,7 +1,8 @@
 import CoachCore
-import CoachStore
 import Foundation
 import Testing
+
+@testable import CoachStore
 
 /// The durable job queue's semantics, the same on both engines.
 @Suite struct JobQueueTests {
@@ -62,6 +63,25 @@ import Testing
             #expect(others.count == 1 && others.allSatisfy { $0.kind != "question" })
             let rest = try await store.claimJobs(worker: "w1", limit: 5, leaseSeconds: 30, now: Self.start)
             #expect(rest.count == 1 && rest[0].id != others[0].id && rest[0].kind != "question")
+        }
+    }
+
+    /// Kinds are written into the claim as SQL literals (so PostgreSQL's generic plan can use the
+    /// queued-questions index); a kind that is not a plain lower-case name is bound instead.
+    @Test(arguments: StoreEngine.available)
+    func aKindThatIsNoPlainNameIsBoundNotWritten(engine: StoreEngine) async throws {
+        #expect(SQLStore.isPlainKind("question") && SQLStore.isPlainKind("progress_report"))
+        #expect(!SQLStore.isPlainKind("it's") && !SQLStore.isPlainKind("Question") && !SQLStore.isPlainKind(""))
+        try await engine.withStore { store in
+            for (key, kind) in [("odd", "it's"), ("q1", "question")] {
+                try await store.enqueue(NewJob(key: key, kind: kind, payload: "{}", runAt: Self.start), now: Self.start)
+            }
+            let odd = try await store.claimJobs(
+                worker: "w1", limit: 5, leaseSeconds: 30, only: .among(["it's"]), now: Self.start)
+            #expect(odd.map(\.id) == ["odd"])
+            let mixed = try await store.claimJobs(
+                worker: "w1", limit: 5, leaseSeconds: 30, only: .except(["it's", "feedback"]), now: Self.start)
+            #expect(mixed.map(\.id) == ["q1"])
         }
     }
 
