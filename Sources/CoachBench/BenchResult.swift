@@ -19,6 +19,9 @@ public struct BenchResult: Sendable, Codable, Equatable {
     public var greeting: Distribution
     /// Times a caller was put on hold because a question was not ready.
     public var holds: Int
+    /// Holds by the question they waited for: element 0 counts question 1. Where holds happen says
+    /// why: question 1 has only the greeting to be prepared in, every later one a whole answer.
+    public var holdsByQuestion: [Int]
     /// The server's peak resident memory, from its /metrics; nil when it does not say.
     public var peakResidentBytes: Int?
     /// Webhooks by the second of the run they were sent in: how latency follows the load.
@@ -74,5 +77,10 @@ public struct BenchResult: Sendable, Codable, Equatable {
         callerWait = Distribution(measurements.flatMap(\.waits))
         greeting = Distribution(measurements.compactMap(\.greeting))
         holds = measurements.map(\.holds).reduce(0, +)
+        var byQuestion = Array(repeating: 0, count: plan.questions)
+        for number in measurements.flatMap(\.heldQuestions) where byQuestion.indices.contains(number - 1) {
+            byQuestion[number - 1] += 1
+        }
+        holdsByQuestion = byQuestion
     }
 }

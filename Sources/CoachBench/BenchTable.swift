@@ -23,7 +23,7 @@ public enum BenchTable {
         }
         row("caller wait p50/p95/max") { seconds($0.callerWait) }
         row("greeting p50/p95/max") { milliseconds($0.greeting, percentiles: 3) }
-        row("holds") { "\($0.holds)" }
+        row("holds") { holds($0) }
         row("peak RSS") { $0.peakResidentBytes.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "n/a" }
         row("wall time") { String(format: "%.1f s", $0.wallSeconds) }
 
@@ -64,6 +64,14 @@ public enum BenchTable {
             ? [distribution.p50, distribution.p95, distribution.p99, distribution.max]
             : [distribution.p50, distribution.p95, distribution.max]
         return values.map { format($0 * 1000) }.joined(separator: " / ") + " ms"
+    }
+
+    /// `15 (q1 12, q3 3)`: the total, then where it happened.
+    static func holds(_ result: BenchResult) -> String {
+        let places = result.holdsByQuestion.enumerated().filter { $0.element > 0 }.map {
+            "q\($0.offset + 1) \($0.element)"
+        }
+        return places.isEmpty ? "\(result.holds)" : "\(result.holds) (\(places.joined(separator: ", ")))"
     }
 
     static func seconds(_ distribution: Distribution) -> String {

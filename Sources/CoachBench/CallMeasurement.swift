@@ -12,8 +12,11 @@ public struct CallMeasurement: Sendable {
     public var waits: [Double]
     /// Answers recorded.
     public var answers: Int
+    /// The question each visit to the wait endpoint waited for (a question not ready when the caller
+    /// reached it), in order.
+    public var heldQuestions: [Int]
     /// Times the caller was sent to the wait endpoint because a question was not ready.
-    public var holds: Int
+    public var holds: Int { heldQuestions.count }
     /// Every webhook and callback: route path, when it was sent (wall seconds from the start of the
     /// run) and wall seconds to the full answer.
     public var webhooks: [(route: String, sent: Double, seconds: Double)]
@@ -35,7 +38,7 @@ public struct CallMeasurement: Sendable {
         greeting = events.first { $0.speechSeconds != nil }.map { $0.simulatedOffset.inSeconds }
         waits = Self.waits(events)
         answers = events.filter { if case .recorded = $0.kind { true } else { false } }.count
-        holds = exchanges.filter { $0.path.hasSuffix("/continue-interview") }.count
+        heldQuestions = exchanges.filter { $0.path.hasSuffix("/continue-interview") }.map(Self.heldQuestion)
         webhooks = exchanges.map { (Self.route($0.path), startedAt + $0.wallStart.inSeconds, $0.latency.inSeconds) }
         errors = violations
         self.endedBy = endedBy
@@ -73,6 +76,11 @@ public struct CallMeasurement: Sendable {
     }
 
     /// Group by route, not by URL: the audio path carries a content key.
+    /// The wait endpoint's `q`; 0 when the URL does not say.
+    static func heldQuestion(_ exchange: WebhookExchange) -> Int {
+        URLComponents(string: exchange.url)?.queryItems?.first { $0.name == "q" }?.value.flatMap { Int($0) } ?? 0
+    }
+
     static func route(_ path: String) -> String {
         path.hasPrefix("/audio/") ? "/audio/:file" : path
     }

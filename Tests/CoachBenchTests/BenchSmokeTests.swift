@@ -70,6 +70,7 @@ import Testing
                 // Every webhook falls in a second of the run (sent after it began, before it ended).
                 #expect(result.timeline.map(\.webhooks).reduce(0, +) == result.webhooks)
                 #expect(result.timeline.allSatisfy { $0.second >= 0 && Double($0.second) <= result.wallSeconds })
+                #expect(result.holdsByQuestion.reduce(0, +) == result.holds, "every hold names its question")
             }
             // The old design cannot answer a Record action before the model has written the question.
             let inline = try #require(results[.inline]?.routes.first { $0.route == "/webhook/response" })

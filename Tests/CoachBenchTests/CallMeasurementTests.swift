@@ -100,6 +100,32 @@ import Testing
         #expect(BenchTable.render([result]).contains("2 webhooks, p99 30 ms"))
     }
 
+    @Test func holdsCountByTheQuestionTheyWaitedFor() {
+        let held = CallMeasurement(
+            events: [],
+            exchanges: [
+                Self.exchange("/webhook/menu", sentAt: 0.1, milliseconds: 10),
+                Self.exchange("/continue-interview?q=1&attempt=1", sentAt: 0.2, milliseconds: 90),
+                Self.exchange("/continue-interview?q=1&attempt=2", sentAt: 0.4, milliseconds: 90),
+                Self.exchange("/continue-interview?q=4&attempt=1&since=1700000000000", sentAt: 3, milliseconds: 90),
+                Self.exchange("/webhook/response?q=4", sentAt: 2.9, milliseconds: 10),
+            ], violations: [], endedBy: .hangupVerb)
+        let calm = CallMeasurement(
+            events: [], exchanges: [Self.exchange("/webhook/menu", sentAt: 0.1, milliseconds: 10)], violations: [],
+            endedBy: .hangupVerb)
+        #expect(held.heldQuestions == [1, 1, 4])
+        let result = BenchResult(
+            plan: BenchPlan(), engine: "sqlite", wallSeconds: 3, measurements: [held, calm, held],
+            peakResidentBytes: nil)
+        #expect(result.holds == 6)
+        #expect(result.holdsByQuestion == [4, 0, 0, 2, 0])
+        #expect(BenchTable.render([result]).contains("6 (q1 4, q4 2)"), "\(BenchTable.render([result]))")
+        let none = BenchResult(
+            plan: BenchPlan(), engine: "sqlite", wallSeconds: 3, measurements: [calm], peakResidentBytes: nil)
+        #expect(none.holdsByQuestion == [0, 0, 0, 0, 0])
+        #expect(BenchTable.holds(none) == "0")
+    }
+
     @Test func audioDownloadsGroupUnderOneRoute() {
         #expect(CallMeasurement.route("/audio/abc123.wav") == "/audio/:file")
         #expect(CallMeasurement.route("/webhook/response") == "/webhook/response")
