@@ -20,16 +20,26 @@ public struct WAVAudio: Sendable, Equatable {
     }
 
     /// Bytes per sample frame (one sample for every channel), the fmt chunk's block align.
-    public var blockAlign: Int { channels * ((bitsPerSample + 7) / 8) }
+    public var blockAlign: Int { Self.blockAlign(channels: channels, bitsPerSample: bitsPerSample) }
 
     public var durationSeconds: Double {
-        let bytesPerSecond = blockAlign * sampleRate
-        guard bytesPerSecond > 0 else { return 0 }
-        return Double(payload.count) / Double(bytesPerSecond)
+        Self.seconds(ofBytes: payload.count, blockAlign: blockAlign, rate: sampleRate)
     }
 
     /// What a phone call carries without conversion: 8 kHz mono mu-law.
     public var isTelephonyReady: Bool {
+        Self.isTelephony(encoding: encoding, sampleRate: sampleRate, channels: channels)
+    }
+
+    static func blockAlign(channels: Int, bitsPerSample: Int) -> Int { channels * ((bitsPerSample + 7) / 8) }
+
+    static func seconds(ofBytes count: Int, blockAlign: Int, rate: Int) -> Double {
+        let bytesPerSecond = blockAlign * rate
+        guard bytesPerSecond > 0 else { return 0 }
+        return Double(count) / Double(bytesPerSecond)
+    }
+
+    static func isTelephony(encoding: AudioEncoding, sampleRate: Int, channels: Int) -> Bool {
         encoding == .muLaw && sampleRate == 8000 && channels == 1
     }
 

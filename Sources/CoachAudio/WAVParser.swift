@@ -1,18 +1,52 @@
 import Foundation
 
 extension WAVAudio {
-    /// Reads a RIFF/WAVE file.
+    /// Reads a RIFF/WAVE file (see `WAVHeader` for what is checked).
+    public static func parse(_ data: Data) throws(WAVError) -> WAVAudio {
+        let bytes = [UInt8](data)
+        let header = try WAVHeader(bytes)
+        return WAVAudio(
+            encoding: header.encoding,
+            sampleRate: header.sampleRate,
+            channels: header.channels,
+            payload: Data(bytes[header.dataRange]),
+            bitsPerSample: header.bitsPerSample
+        )
+    }
+}
+
+/// What a WAV file's chunks say, found without copying its samples: enough to check a download and
+/// time it (a minute's recording is about a megabyte, which `WAVAudio.parse` would copy twice).
+public struct WAVHeader: Sendable, Equatable {
+    public var encoding: AudioEncoding
+    public var sampleRate: Int
+    public var channels: Int
+    public var bitsPerSample: Int
+    /// Where the data chunk's samples lie in the bytes the header was read from.
+    public var dataRange: Range<Int>
+
+    public var durationSeconds: Double {
+        WAVAudio.seconds(
+            ofBytes: dataRange.count, blockAlign: WAVAudio.blockAlign(channels: channels, bitsPerSample: bitsPerSample),
+            rate: sampleRate)
+    }
+
+    public var isTelephonyReady: Bool {
+        WAVAudio.isTelephony(encoding: encoding, sampleRate: sampleRate, channels: channels)
+    }
+
+    /// Reads the chunks of a RIFF/WAVE file.
     ///
     /// Skips chunks it does not need (LIST, fact, cue...), honours the pad byte after odd-sized chunks,
     /// understands WAVE_FORMAT_EXTENSIBLE, and treats a data size of 0xFFFFFFFF (written by streaming
     /// encoders that do not know the length up front) as "to the end of the file".
     /// The RIFF size field is ignored because many writers get it wrong.
-    public static func parse(_ data: Data) throws(WAVError) -> WAVAudio {
-        let reader = ByteReader(bytes: [UInt8](data))
+    public init(_ bytes: [UInt8]) throws(WAVError) {
+        let reader = ByteReader(bytes: bytes)
         try reader.checkRIFFHeader()
 
         var format: WAVFormat?
-        var payload: ArraySlice<UInt8>?
+        var payload: Range<Int>?
         var offset = 12
         // Stop once both chunks are found so trailing junk after the data cannot fail the parse.
         while offset < reader.count, format == nil || payload == nil {
@@ -33,7 +67,7 @@ extension WAVAudio {
             }
             switch id {
             case "fmt ": format = try WAVFormat(reader.bytes[start..<start + size])
-            case "data": payload = reader.bytes[start..<start + size]
+            case "data": payload = start..<start + size
             default: break
             }
             offset = start + size + size % 2
@@ -41,13 +75,11 @@ extension WAVAudio {
 
         guard let format else { throw WAVError("no 'fmt ' chunk") }
         guard let payload else { throw WAVError("no 'data' chunk") }
-        return WAVAudio(
-            encoding: format.encoding,
-            sampleRate: format.sampleRate,
-            channels: format.channels,
-            payload: Data(payload),
-            bitsPerSample: format.bitsPerSample
-        )
+        encoding = format.encoding
+        sampleRate = format.sampleRate
+        channels = format.channels
+        bitsPerSample = format.encoding.fixedBitsPerSample ?? format.bitsPerSample
+        dataRange = payload
     }
 }
 

@@ -76,7 +76,7 @@ struct FakeOpenAITranscription: Sendable {
         case "text":
             return FakeReply(contentType: "text/plain; charset=utf-8", body: Array((text + "\n").utf8))
         case "verbose_json":
-            let duration = recording?.seconds ?? (try? WAVAudio.parse(audio))?.durationSeconds ?? 0
+            let duration = recording?.seconds ?? (try? WAVHeader(file.body))?.durationSeconds ?? 0
             return .json(
                 Self.verbose(
                     text: text, duration: duration, language: field("language"),

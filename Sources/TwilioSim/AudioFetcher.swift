@@ -92,7 +92,7 @@ struct AudioFetcher: Sendable {
         let looksLikeWAV = response.body.starts(with: Array("RIFF".utf8))
         if Self.wavTypes.contains(mediaType) || looksLikeWAV {
             do {
-                let wav = try WAVAudio.parse(Data(response.body))
+                let wav = try WAVHeader(response.body)
                 info.encoding = String(describing: wav.encoding)
                 info.sampleRate = wav.sampleRate
                 info.channels = wav.channels

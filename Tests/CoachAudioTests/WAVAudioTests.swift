@@ -228,6 +228,61 @@ private func parseError(_ data: Data) -> WAVError? {
     }
 }
 
+@Suite struct WAVHeaderTests {
+    /// The header agrees with the full parse on every field, and its data range holds exactly the
+    /// samples the parse copied out, past a LIST chunk and an odd chunk's pad byte.
+    @Test(arguments: [
+        Bytes.riff(
+            Bytes.chunk("junk", [9, 9, 9]),
+            Bytes.chunk("fmt ", Bytes.fmt(tag: 7, channels: 1, rate: 8000, bits: 8)),
+            Bytes.chunk("LIST", Array("INFOtest".utf8)),
+            Bytes.chunk("data", [UInt8](repeating: 0xFF, count: 4000))
+        ),
+        Bytes.riff(
+            Bytes.chunk("data", [1, 0, 2, 0, 3, 0, 4, 0]),
+            Bytes.chunk("fmt ", Bytes.fmt(tag: 1, channels: 2, rate: 16000, bits: 16))
+        ),
+        Bytes.riff(
+            Bytes.chunk("fmt ", Bytes.extensibleFmt(subformat: 7, channels: 1, rate: 8000, bits: 8)),
+            Bytes.chunk("data", [1, 2, 3], declaredSize: 0xFFFF_FFFF)
+        ),
+    ])
+    func agreesWithTheFullParseWithoutCopyingTheSamples(file: Data) throws {
+        let bytes = [UInt8](file)
+        let header = try WAVHeader(bytes)
+        let audio = try WAVAudio.parse(file)
+        #expect(header.encoding == audio.encoding)
+        #expect(header.sampleRate == audio.sampleRate)
+        #expect(header.channels == audio.channels)
+        #expect(header.bitsPerSample == audio.bitsPerSample)
+        #expect(Data(bytes[header.dataRange]) == audio.payload)
+        #expect(header.durationSeconds == audio.durationSeconds)
+        #expect(header.isTelephonyReady == audio.isTelephonyReady)
+    }
+
+    @Test func timesAMinuteOfTelephonyAudio() throws {
+        let minute = WAVAudio.telephony(muLawBytes: [UInt8](repeating: 0xFF, count: 8000 * 60)).encoded()
+        let header = try WAVHeader([UInt8](minute))
+        #expect(header.durationSeconds == 60)
+        #expect(header.isTelephonyReady)
+        #expect(header.dataRange.count == 480_000)
+    }
+
+    /// A file cut off mid-data fails the same way as the full parse: the header checks every size.
+    @Test func rejectsWhatTheFullParseRejects() {
+        let whole = [UInt8](WAVAudio.telephony(muLawBytes: [UInt8](repeating: 0xFF, count: 100)).encoded())
+        #expect(throws: WAVError("'data' chunk declares 100 bytes but only 60 remain (file truncated)")) {
+            try WAVHeader(Array(whole.prefix(whole.count - 40)))
+        }
+        #expect(throws: WAVError("not a RIFF file: starts with '<htm'")) {
+            try WAVHeader(Array("<html><body>oops</body></html>".utf8))
+        }
+        #expect(throws: WAVError("no 'data' chunk")) {
+            try WAVHeader([UInt8](Bytes.riff(Bytes.chunk("fmt ", Bytes.fmt(tag: 7, channels: 1, rate: 8000, bits: 8)))))
+        }
+    }
+}
+
 @Suite struct WAVPropertiesTests {
     @Test func durationFollowsFormat() {
         #expect(WAVAudio.telephony(muLawBytes: [UInt8](repeating: 0xFF, count: 4000)).durationSeconds == 0.5)

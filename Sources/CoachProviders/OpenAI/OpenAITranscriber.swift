@@ -44,14 +44,14 @@ public struct OpenAITranscriber: Transcriber {
         headers.add(name: "Content-Type", value: form.contentType)
         headers.add(name: "Accept", value: "application/json")
         let request = ProviderRequest(
-            method: .POST, url: configuration.url("/audio/transcriptions"), headers: headers, body: form.body())
+            method: .POST, url: configuration.url("/audio/transcriptions"), headers: headers, body: form.finish())
         return try await transport.send(request, timeoutSeconds: configuration.timeoutSeconds) {
             (response) throws(ProviderError) -> Transcript in
             let decoded = try response.decodeJSON(TranscriptionResponse.self, what: "transcription")
             var transcript = decoded.transcript
             // Plain `json` carries no duration: the recording's own length stands in (parsed only then).
             if transcript.durationSeconds == nil {
-                transcript.durationSeconds = (try? WAVAudio.parse(Data(audio)))?.durationSeconds
+                transcript.durationSeconds = (try? WAVHeader(audio))?.durationSeconds
             }
             return transcript
         }
@@ -101,6 +101,9 @@ struct MultipartForm {
     }
 
     mutating func addFile(name: String, filename: String, contentType: String, data: [UInt8]) {
+        // Room for the file, its headers and the fields after it: a recording (about a megabyte a
+        // minute) is then copied into the body once, not again as the array grows.
+        parts.reserveCapacity(parts.count + data.count + 1024)
         append(
             "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\n"
                 + "Content-Type: \(contentType)\r\n\r\n")
@@ -108,11 +111,13 @@ struct MultipartForm {
         append("\r\n")
     }
 
-    func body() -> [UInt8] {
-        parts + Array("--\(boundary)--\r\n".utf8)
+    /// The body, closed: the form's own bytes, handed over without a copy.
+    consuming func finish() -> [UInt8] {
+        append("--\(boundary)--\r\n")
+        return parts
     }
 
     private mutating func append(_ text: String) {
-        parts.append(contentsOf: Array(text.utf8))
+        parts.append(contentsOf: text.utf8)
     }
 }

@@ -88,8 +88,9 @@ public final class TwilioRecordingFetcher: Sendable {
                 (response) throws(ProviderError) -> Hop in
                 guard (300..<400).contains(response.status) else {
                     // Check the file now: a cut-off or non-WAV body would only fail later, as a worse transcript.
+                    // Its chunks are enough; the samples are not copied.
                     do {
-                        _ = try WAVAudio.parse(Data(response.body))
+                        _ = try WAVHeader(response.body)
                     } catch {
                         throw .malformedResponse("recording is not a usable WAV file: \(error)")
                     }
