@@ -185,5 +185,10 @@ extension PostgresClient.Configuration {
         }
         options.tlsServerName = core.options.tlsServerName
         options.maximumConnections = poolSize
+        // Every pooled connection is opened on demand and closed after a minute idle (no minimum is
+        // kept), well before a NAT or load balancer drops an idle connection, so a keep-alive query adds
+        // nothing: only a timer (three tasks) each time a connection goes idle, tens of thousands of
+        // times in a busy minute.
+        options.keepAliveBehavior = nil
     }
 }

@@ -55,6 +55,22 @@ import Testing
 }
 
 /// Opening a PostgreSQL store is quiet: the pool runs before anything leases from it.
+@Suite struct PostgresPoolConfigurationTests {
+    /// Pooled connections are opened on demand and closed after a minute idle, so none needs a
+    /// keep-alive query (whose timer, set each time a connection goes idle, was pure overhead).
+    @Test func connectionsAreOpenedOnDemandAndNotKeptAlive() throws {
+        let sql = try SQLPostgresConfiguration(url: "postgres://coach:secret@db.internal:6543/line?sslmode=disable")
+        let pool = try PostgresClient.Configuration(sql, poolSize: 7)
+        #expect(pool.options.maximumConnections == 7)
+        #expect(pool.options.minimumConnections == 0)
+        #expect(pool.options.connectionIdleTimeout <= .seconds(60))
+        #expect(pool.options.keepAliveBehavior == nil)
+        #expect(pool.host == "db.internal")
+        #expect(pool.port == 6543)
+        #expect(pool.database == "line")
+    }
+}
+
 @Suite struct PostgresOpeningTests {
     /// Keeps the messages logged at warning or above.
     final class Warnings: LogHandler, @unchecked Sendable {
