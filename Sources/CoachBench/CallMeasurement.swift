@@ -75,12 +75,12 @@ public struct CallMeasurement: Sendable {
         return waits
     }
 
-    /// Group by route, not by URL: the audio path carries a content key.
     /// The wait endpoint's `q`; 0 when the URL does not say.
     static func heldQuestion(_ exchange: WebhookExchange) -> Int {
         URLComponents(string: exchange.url)?.queryItems?.first { $0.name == "q" }?.value.flatMap { Int($0) } ?? 0
     }
 
+    /// Group by route, not by URL: the audio path carries a content key.
     static func route(_ path: String) -> String {
         path.hasPrefix("/audio/") ? "/audio/:file" : path
     }
