@@ -297,20 +297,15 @@ extension SQLStore {
 // MARK: Sessions, questions, answers
 
 extension SQLStore {
-    /// Opens the interview of this call, or returns the one already open (a retried webhook).
+    /// Stores the call for `caller` and `role` unless it is stored, then opens its interview the way the
+    /// menu does (`openInterview`), or returns the one already open. For callers that have no call
+    /// stored yet: tools and tests.
     public func openSession(callSid: String, caller: CallerNumber, role: PracticeRole, total: Int) async throws
         -> SessionRecord
     {
-        try await database.raw(
-            """
-            INSERT INTO sessions (id, call_sid, phone, role_key, role_spoken, total, status, started_at)
-            VALUES (\(bind: UUID().uuidString.lowercased()), \(bind: callSid), \(bind: caller.number),
-                    \(bind: role.key), \(bind: role.spoken), \(bind: total), 'in_progress', \(bind: Clock.now()))
-            ON CONFLICT (call_sid) DO NOTHING
-            """
-        ).run()
-        guard let session = try await session(callSid: callSid) else {
-            throw StoreError("session of call \(callSid) vanished")
+        _ = try await storeCall(callSid: callSid, caller: caller, role: role)
+        guard let (session, _) = try await openInterview(callSid: callSid, defaultRole: role, total: total) else {
+            throw StoreError("call \(callSid) vanished")
         }
         return session
     }
