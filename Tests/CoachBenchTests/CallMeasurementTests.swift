@@ -74,21 +74,23 @@ import Testing
             simulatedStart: .zero, error: nil)
     }
 
+    /// A call that ended well, measured from its webhooks alone.
+    static func call(_ exchanges: [WebhookExchange], startedAt: Double = 0) -> CallMeasurement {
+        CallMeasurement(events: [], exchanges: exchanges, violations: [], endedBy: .hangupVerb, startedAt: startedAt)
+    }
+
     @Test func theTimelineCountsWebhooksBySecondOfTheRunNotOfTheCall() throws {
-        let first = CallMeasurement(
-            events: [],
-            exchanges: [
-                Self.exchange("/webhook/voice", sentAt: 0.2, milliseconds: 10),
-                Self.exchange("/webhook/menu", sentAt: 0.9, milliseconds: 30),
-                Self.exchange("/audio/q1.wav", sentAt: 0.95, milliseconds: 500),
-            ], violations: [], endedBy: .hangupVerb)
+        let first = Self.call([
+            Self.exchange("/webhook/voice", sentAt: 0.2, milliseconds: 10),
+            Self.exchange("/webhook/menu", sentAt: 0.9, milliseconds: 30),
+            Self.exchange("/audio/q1.wav", sentAt: 0.95, milliseconds: 500),
+        ])
         // Started 1.5 s into the run: its webhooks 0.2 s and 0.7 s into the call are in seconds 1 and 2.
-        let second = CallMeasurement(
-            events: [],
-            exchanges: [
+        let second = Self.call(
+            [
                 Self.exchange("/webhook/voice", sentAt: 0.2, milliseconds: 20),
                 Self.exchange("/webhook/response", sentAt: 0.7, milliseconds: 400),
-            ], violations: [], endedBy: .hangupVerb, startedAt: 1.5)
+            ], startedAt: 1.5)
         let result = BenchResult(
             plan: BenchPlan(), engine: "sqlite", wallSeconds: 3, measurements: [first, second], peakResidentBytes: nil)
         #expect(result.timeline.map(\.second) == [0, 1, 2])
@@ -101,18 +103,14 @@ import Testing
     }
 
     @Test func holdsCountByTheQuestionTheyWaitedFor() {
-        let held = CallMeasurement(
-            events: [],
-            exchanges: [
-                Self.exchange("/webhook/menu", sentAt: 0.1, milliseconds: 10),
-                Self.exchange("/continue-interview?q=1&attempt=1", sentAt: 0.2, milliseconds: 90),
-                Self.exchange("/continue-interview?q=1&attempt=2", sentAt: 0.4, milliseconds: 90),
-                Self.exchange("/continue-interview?q=4&attempt=1&since=1700000000000", sentAt: 3, milliseconds: 90),
-                Self.exchange("/webhook/response?q=4", sentAt: 2.9, milliseconds: 10),
-            ], violations: [], endedBy: .hangupVerb)
-        let calm = CallMeasurement(
-            events: [], exchanges: [Self.exchange("/webhook/menu", sentAt: 0.1, milliseconds: 10)], violations: [],
-            endedBy: .hangupVerb)
+        let held = Self.call([
+            Self.exchange("/webhook/menu", sentAt: 0.1, milliseconds: 10),
+            Self.exchange("/continue-interview?q=1&attempt=1", sentAt: 0.2, milliseconds: 90),
+            Self.exchange("/continue-interview?q=1&attempt=2", sentAt: 0.4, milliseconds: 90),
+            Self.exchange("/continue-interview?q=4&attempt=1&since=1700000000000", sentAt: 3, milliseconds: 90),
+            Self.exchange("/webhook/response?q=4", sentAt: 2.9, milliseconds: 10),
+        ])
+        let calm = Self.call([Self.exchange("/webhook/menu", sentAt: 0.1, milliseconds: 10)])
         #expect(held.heldQuestions == [1, 1, 4])
         let result = BenchResult(
             plan: BenchPlan(), engine: "sqlite", wallSeconds: 3, measurements: [held, calm, held],

@@ -7,6 +7,19 @@ import Testing
 // Sessions, prepared questions and answers, on every engine. Fixtures: StoreContractTests.swift.
 
 @Suite struct StoreSessionTests {
+    /// A session opened since `since` for the sample role, in progress.
+    static func expectJustOpened(
+        _ session: SessionRecord, callSid: String, caller: CallerNumber, total: Int, since: Date,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        #expect(session.callSid == callSid, sourceLocation: sourceLocation)
+        #expect(session.caller == caller, sourceLocation: sourceLocation)
+        #expect(session.role == Sample.role, sourceLocation: sourceLocation)
+        #expect(session.total == total, sourceLocation: sourceLocation)
+        #expect(session.status == .inProgress, sourceLocation: sourceLocation)
+        #expect(isBetween(session.startedAt, since, Date()), sourceLocation: sourceLocation)
+    }
+
     @Test(arguments: StoreEngine.available)
     func openSessionOpensOnceAndRoundTrips(engine: StoreEngine) async throws {
         try await engine.withStore { store in
@@ -17,12 +30,7 @@ import Testing
                 callSid: "CA1", caller: .known(Sample.phone), role: Sample.role, total: 5)
             #expect(!session.id.isEmpty)
             #expect(session.id == session.id.lowercased())
-            #expect(session.callSid == "CA1")
-            #expect(session.caller == .known(Sample.phone))
-            #expect(session.role == Sample.role)
-            #expect(session.total == 5)
-            #expect(session.status == .inProgress)
-            #expect(isBetween(session.startedAt, before, Date()))
+            Self.expectJustOpened(session, callSid: "CA1", caller: .known(Sample.phone), total: 5, since: before)
             #expect(session.endedAt == nil)
             #expect(session.debrief == nil)
             #expect(try await store.session(callSid: "CA1") == session)
@@ -52,12 +60,7 @@ import Testing
             let (session, answered) = try #require(
                 try await store.openInterview(callSid: "CA1", defaultRole: .general, total: 5))
             #expect(answered == 0)
-            #expect(session.callSid == "CA1")
-            #expect(session.caller == .known(Sample.phone))
-            #expect(session.role == Sample.role)
-            #expect(session.total == 5)
-            #expect(session.status == .inProgress)
-            #expect(isBetween(session.startedAt, before, Date()))
+            Self.expectJustOpened(session, callSid: "CA1", caller: .known(Sample.phone), total: 5, since: before)
             #expect(try await store.session(callSid: "CA1") == session)
 
             // Back at the menu after two answers: the same session, and where to go on from.
