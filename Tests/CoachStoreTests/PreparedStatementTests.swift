@@ -56,18 +56,69 @@ import Testing
 
 /// Opening a PostgreSQL store is quiet: the pool runs before anything leases from it.
 @Suite struct PostgresPoolConfigurationTests {
-    /// Pooled connections are opened on demand and closed after a minute idle, so none needs a
-    /// keep-alive query (whose timer, set each time a connection goes idle, was pure overhead).
-    @Test func connectionsAreOpenedOnDemandAndNotKeptAlive() throws {
+    /// The pool keeps every connection open and sends no keep-alive query, so no timer is set each
+    /// time a connection goes idle (for an idle timeout or a keep-alive): that was pure overhead.
+    @Test func connectionsAreKeptOpenWithoutKeepAliveQueries() throws {
         let sql = try SQLPostgresConfiguration(url: "postgres://coach:secret@db.internal:6543/line?sslmode=disable")
         let pool = try PostgresClient.Configuration(sql, poolSize: 7)
         #expect(pool.options.maximumConnections == 7)
-        #expect(pool.options.minimumConnections == 0)
-        #expect(pool.options.connectionIdleTimeout <= .seconds(60))
+        #expect(pool.options.minimumConnections == 7)
         #expect(pool.options.keepAliveBehavior == nil)
         #expect(pool.host == "db.internal")
         #expect(pool.port == 6543)
         #expect(pool.database == "line")
+    }
+}
+
+/// The pool's connections on a real server: kept open while idle, and replaced when closed.
+@Suite struct PostgresPoolConnectionTests {
+    @Test(.enabled(if: TestPostgres.isAvailable, "needs PostgreSQL (COACHLINE_TEST_POSTGRES_URL)"))
+    func idleConnectionsStayOpenAndAClosedOneIsReplaced() async throws {
+        let database = try await TestDatabase.create(TestDatabase.Engine.postgres)
+        let store = try await SQLStore.open(database.url, poolSize: 3, logger: StoreEngine.quiet)
+        do {
+            // Every connection of the pool is open, and stays so after a busy moment is over.
+            #expect(try await Self.settle(store, at: 3))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<12 { group.addTask { try await store.ping() } }
+                try await group.waitForAll()
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await Self.connections(store).count == 3)
+            // The database closes one (a restart, an administrator): the pool opens another.
+            let victim = try #require(
+                try await store.database.raw(
+                    """
+                    SELECT pid, pg_terminate_backend(pid) AS done FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid() ORDER BY pid LIMIT 1
+                    """
+                ).first()?.decode(column: "pid", as: Int.self))
+            #expect(try await Self.settle(store, at: 3, without: victim))
+            try await store.shutdown()
+            try await database.drop()
+        } catch {
+            try? await store.shutdown()
+            try? await database.drop()
+            throw error
+        }
+    }
+
+    /// The process ids of the backends connected to the store's database (the pool's; the store
+    /// opens its `LISTEN` connection only when something listens).
+    static func connections(_ store: SQLStore) async throws -> [Int] {
+        try await store.database.raw(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() ORDER BY pid"
+        ).all().map { try $0.decode(column: "pid", as: Int.self) }
+    }
+
+    /// Waits up to 5 s for `count` connections, none of them `without`.
+    static func settle(_ store: SQLStore, at count: Int, without gone: Int? = nil) async throws -> Bool {
+        for _ in 0..<50 {
+            let pids = try await connections(store)
+            if pids.count == count, gone.map({ !pids.contains($0) }) ?? true { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return false
     }
 }
 
