@@ -66,6 +66,7 @@ public struct CoachLineServer: Sendable {
                 drainSeconds: settings.jobDrainSeconds, urgentKinds: BackgroundWork.urgentKinds,
                 busyBackgroundFloor: settings.jobBusyFloor > 0 ? settings.jobBusyFloor : nil),
             metrics: metrics, logger: logger)
+        queue.local.attach(worker)
     }
 
     /// Synthesises the prompts every call uses (a no-op with Twilio's own voice).

@@ -79,19 +79,7 @@ extension SQLStore {
     public func enqueue(
         _ job: NewJob, requeueAfter: Double = 600, now: Date = Date(), notifying notice: Notice? = nil
     ) async throws -> Bool {
-        let time = now.timeIntervalSince1970
-        let runAt = job.runAt?.timeIntervalSince1970 ?? time
-        let insert: SQLQueryString = """
-            INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at)
-            VALUES (\(bind: job.key), \(bind: job.kind), \(bind: job.payload), 'queued', 0, \(bind: job.maxAttempts),
-                    \(bind: runAt), \(bind: time), \(bind: time))
-            ON CONFLICT (id) DO UPDATE SET
-                state = 'queued', attempts = 0, payload = excluded.payload, max_attempts = excluded.max_attempts,
-                run_at = excluded.run_at, lease_until = NULL, worker = NULL, last_error = NULL,
-                updated_at = excluded.updated_at
-            WHERE jobs.state IN ('done', 'dead') AND jobs.updated_at < \(bind: time - requeueAfter)
-            RETURNING id
-            """
+        let insert = Self.insertJob(job, claim: nil, requeueAfter: requeueAfter, now: now)
         let statement: SQLQueryString =
             if let notice, isPostgres {
                 """
@@ -104,36 +92,97 @@ extension SQLStore {
         return try await !database.raw(statement).all().isEmpty
     }
 
+    /// Stores the job as `enqueue` does, already claimed by `worker` (running, its first attempt
+    /// counted, under a lease): the worker that will run it is in this process, with a free slot, so
+    /// a separate claim would be a round trip for nothing. If the worker dies, the lease expires and
+    /// the job is queued again like any claimed one. Returns the job to run, or nil when it was not
+    /// stored (one with its key exists).
+    public func enqueueClaimed(
+        _ job: NewJob, worker: String, leaseSeconds: Double, requeueAfter: Double = 600, now: Date = Date()
+    ) async throws -> JobRecord? {
+        let time = now.timeIntervalSince1970
+        let claim = JobClaim(worker: worker, leaseUntil: time + leaseSeconds)
+        let insert = Self.insertJob(job, claim: claim, requeueAfter: requeueAfter, now: now)
+        guard try await database.raw(insert).first() != nil else { return nil }
+        return JobRecord(
+            id: job.key, kind: job.kind, payload: job.payload, state: .running, attempts: 1,
+            maxAttempts: job.maxAttempts, runAt: job.runAt ?? now,
+            leaseUntil: Date(timeIntervalSince1970: claim.leaseUntil),
+            worker: worker, lastError: nil, createdAt: now, updatedAt: now)
+    }
+
+    private struct JobClaim {
+        var worker: String
+        var leaseUntil: Double
+    }
+
+    /// The insert of `enqueue` and `enqueueClaimed`: queued, or running for `claim`.
+    private static func insertJob(_ job: NewJob, claim: JobClaim?, requeueAfter: Double, now: Date) -> SQLQueryString {
+        let time = now.timeIntervalSince1970
+        let runAt = job.runAt?.timeIntervalSince1970 ?? time
+        let state: JobState = claim == nil ? .queued : .running
+        let attempts = claim == nil ? 0 : 1
+        return """
+            INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_at, worker, lease_until,
+                              created_at, updated_at)
+            VALUES (\(bind: job.key), \(bind: job.kind), \(bind: job.payload), \(bind: state.rawValue), \(bind: attempts),
+                    \(bind: job.maxAttempts), \(bind: runAt), \(bind: claim?.worker), \(bind: claim?.leaseUntil),
+                    \(bind: time), \(bind: time))
+            ON CONFLICT (id) DO UPDATE SET
+                state = excluded.state, attempts = excluded.attempts, payload = excluded.payload,
+                max_attempts = excluded.max_attempts, run_at = excluded.run_at, lease_until = excluded.lease_until,
+                worker = excluded.worker, last_error = NULL, updated_at = excluded.updated_at
+            WHERE jobs.state IN ('done', 'dead') AND jobs.updated_at < \(bind: time - requeueAfter)
+            RETURNING id
+            """
+    }
+
     /// Takes up to `limit` due jobs for `worker`: queued ones whose time has come (a job whose worker
     /// died is queued again by `requeueExpiredJobs`). Each claim counts an attempt. `urgentKinds` are
     /// taken before any other due job, oldest first within each group: a caller may be waiting on them
-    /// while the rest can trail behind. With `only` (no urgent kinds) the claim reads just the jobs it
-    /// takes, through the queued-job indexes, however many wait.
+    /// while the rest can trail behind. `othersAtMost` caps the jobs of the other kinds (a worker whose
+    /// threads are saturated runs fewer of them); each group is then read through its own queued-job
+    /// index, however many jobs wait, in one statement.
     public func claimJobs(
-        worker: String, limit: Int, leaseSeconds: Double, urgentKinds: [String] = [], only: JobKinds = .all,
+        worker: String, limit: Int, leaseSeconds: Double, urgentKinds: [String] = [], othersAtMost: Int? = nil,
         now: Date = Date()
     ) async throws -> [JobRecord] {
         guard limit > 0 else { return [] }
         let time = now.timeIntervalSince1970
         let lock: SQLQueryString = isPostgres ? "FOR UPDATE SKIP LOCKED" : ""
-        let urgentFirst: SQLQueryString =
-            urgentKinds.isEmpty ? "" : "CASE WHEN kind IN (\(binds: urgentKinds)) THEN 0 ELSE 1 END, "
-        let kinds: SQLQueryString =
-            switch only {
-            case .all: ""
-            case .among(let kinds): "AND kind IN (\(Self.kindList(kinds)))"
-            case .except(let kinds): "AND kind NOT IN (\(Self.kindList(kinds)))"
-            }
+        let due: SQLQueryString
+        if let othersAtMost, !urgentKinds.isEmpty {
+            let kinds = Self.kindList(urgentKinds)
+            due = """
+                SELECT id FROM (
+                    SELECT id, urgency, run_at FROM (
+                        SELECT id, 0 AS urgency, run_at FROM jobs
+                        WHERE state = 'queued' AND run_at <= \(bind: time) AND kind IN (\(kinds))
+                        ORDER BY run_at LIMIT \(bind: limit) \(lock)) AS urgent
+                    UNION ALL
+                    SELECT id, urgency, run_at FROM (
+                        SELECT id, 1 AS urgency, run_at FROM jobs
+                        WHERE state = 'queued' AND run_at <= \(bind: time) AND kind NOT IN (\(kinds))
+                        ORDER BY run_at LIMIT \(bind: max(0, othersAtMost)) \(lock)) AS others
+                ) AS due
+                ORDER BY urgency, run_at LIMIT \(bind: limit)
+                """
+        } else {
+            let urgentFirst: SQLQueryString =
+                urgentKinds.isEmpty ? "" : "CASE WHEN kind IN (\(binds: urgentKinds)) THEN 0 ELSE 1 END, "
+            due = """
+                SELECT id FROM jobs
+                WHERE state = 'queued' AND run_at <= \(bind: time)
+                ORDER BY \(urgentFirst)run_at
+                LIMIT \(bind: limit)
+                \(lock)
+                """
+        }
         return try await database.raw(
             """
             UPDATE jobs SET state = 'running', attempts = attempts + 1, worker = \(bind: worker),
                             lease_until = \(bind: time + leaseSeconds), updated_at = \(bind: time)
-            WHERE id IN (
-                SELECT id FROM jobs
-                WHERE state = 'queued' AND run_at <= \(bind: time) \(kinds)
-                ORDER BY \(urgentFirst)run_at
-                LIMIT \(bind: limit)
-                \(lock))
+            WHERE id IN (\(due))
             RETURNING *
             """
         ).all(decoding: JobRow.self, with: Self.snake).map(\.record)
@@ -150,13 +199,6 @@ extension SQLStore {
     static func isPlainKind(_ kind: String) -> Bool {
         !kind.isEmpty
             && kind.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 == UInt8(ascii: "_") }
-    }
-
-    /// Which kinds of job a claim may take.
-    public enum JobKinds: Sendable {
-        case all
-        case among([String])
-        case except([String])
     }
 
     /// Running jobs whose lease expired with attempts left (their worker died, or lost the database)

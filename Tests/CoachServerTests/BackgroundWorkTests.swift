@@ -137,7 +137,10 @@ struct WorkerLine {
     let queue: JobQueue
     let worker: JobWorker
 
-    init(performer: any WorkPerformer, options: JobWorker.Options, maxAttempts: Int = 3) async throws {
+    /// `attached`: the queue hands work its worker has room for straight to it, as the server's does.
+    init(performer: any WorkPerformer, options: JobWorker.Options, maxAttempts: Int = 3, attached: Bool = false)
+        async throws
+    {
         store = try await SQLStore.open(.sqliteMemory, logger: TestLine.quiet)
         try await store.migrate()
         let signals = Signals()
@@ -147,6 +150,7 @@ struct WorkerLine {
         worker = JobWorker(
             store: store, performer: performer, signals: signals, options: options, metrics: metrics,
             logger: TestLine.quiet)
+        if attached { queue.local.attach(worker) }
     }
 
     /// Waits (up to 20 s) until `count` jobs are done.
@@ -188,17 +192,65 @@ struct WorkerLine {
 
     /// With the background limit on, at its floor of one on a busy machine or higher on an idle one,
     /// every job still runs: a freed background slot looks again when the limit held jobs back.
-    @Test func aLimitedBackgroundStillRunsEveryJob() async throws {
+    /// Queued before the worker starts, or (attached) handed to it as they come while it runs.
+    @Test(arguments: [false, true])
+    func aLimitedBackgroundStillRunsEveryJob(attached: Bool) async throws {
         let line = try await WorkerLine(
             performer: Sleeper(),
-            options: .init(concurrency: 3, pollSeconds: 60, urgentKinds: ["question"], busyBackgroundFloor: 1))
+            options: .init(concurrency: 3, pollSeconds: 60, urgentKinds: ["question"], busyBackgroundFloor: 1),
+            attached: attached)
         let (store, queue, worker) = (line.store, line.queue, line.worker)
+        if attached { await worker.start() }
         for index in 0..<6 { await queue.enqueue(.voice(text: "line \(index)")) }
         for number in 1...3 { await queue.enqueue(.question(callSid: "CA1", number: number, roleKey: "general")) }
-        await worker.start()
+        if !attached { await worker.start() }
         try await line.waitUntilDone(9)
         #expect(try await store.jobs(state: .done).count == 9)
         await worker.stop()
+        try await store.shutdown()
+    }
+
+    /// Runs each job until its gate opens, noting which jobs it started.
+    actor Gated: WorkPerformer {
+        private(set) var started: [String] = []
+        private var open = false
+
+        func perform(_ work: BackgroundWork) async throws {
+            started.append(work.key)
+            while !open { try await Task.sleep(for: .milliseconds(5)) }
+        }
+
+        func release() { open = true }
+    }
+
+    /// Work the process's own worker has room for is stored claimed by it and runs at once: no claim,
+    /// no wake-up. With no room, it is queued for any worker, and runs when a slot frees.
+    @Test func workWithRoomIsClaimedAsItIsQueued() async throws {
+        let performer = Gated()
+        let line = try await WorkerLine(
+            performer: performer, options: .init(concurrency: 1, pollSeconds: 60, urgentKinds: ["question"]),
+            attached: true)
+        let (store, queue, worker) = (line.store, line.queue, line.worker)
+        await worker.start()
+        let first = BackgroundWork.question(callSid: "CA1", number: 1, roleKey: "general")
+        await queue.enqueue(first)
+        // Stored running, by this worker, and never touched by a claim since.
+        let running = try #require(try await store.job(id: first.key))
+        #expect(running.state == .running && running.worker == worker.id && running.attempts == 1)
+        #expect(running.updatedAt == running.createdAt)
+        // The one slot is taken: the next is queued for whichever worker frees first.
+        let second = BackgroundWork.question(callSid: "CA1", number: 2, roleKey: "general")
+        await queue.enqueue(second)
+        #expect(try await store.job(id: second.key)?.state == .queued)
+        await performer.release()
+        try await line.waitUntilDone(2)
+        #expect(try await store.jobs(state: .done).map(\.id).sorted() == [first.key, second.key].sorted())
+        #expect(await performer.started == [first.key, second.key])
+        await worker.stop()
+        // A stopped worker takes nothing: work is queued.
+        let third = BackgroundWork.question(callSid: "CA1", number: 3, roleKey: "general")
+        await queue.enqueue(third)
+        #expect(try await store.job(id: third.key)?.state == .queued)
         try await store.shutdown()
     }
 

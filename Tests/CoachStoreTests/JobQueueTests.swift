@@ -45,24 +45,35 @@ import Testing
         }
     }
 
+    /// A worker whose background is limited takes every due urgent job but only so many others, in
+    /// one statement.
     @Test(arguments: StoreEngine.available)
-    func aClaimCanTakeSomeKindsOnly(engine: StoreEngine) async throws {
+    func aClaimCanCapTheOtherKinds(engine: StoreEngine) async throws {
         try await engine.withStore { store in
-            for (key, kind) in [("q1", "question"), ("t1", "transcribe"), ("f1", "feedback"), ("q2", "question")] {
-                try await store.enqueue(NewJob(key: key, kind: kind, payload: "{}", runAt: Self.start), now: Self.start)
+            let jobs = [
+                ("t1", "transcribe"), ("q1", "question"), ("f1", "feedback"), ("q2", "question"), ("t2", "transcribe"),
+            ]
+            for (offset, (key, kind)) in jobs.enumerated() {
+                let runAt = Self.start.addingTimeInterval(Double(offset) - 10)
+                try await store.enqueue(NewJob(key: key, kind: kind, payload: "{}", runAt: runAt), now: Self.start)
             }
+            // Room for two: the questions, though the others are older.
             let urgent = try await store.claimJobs(
-                worker: "w1", limit: 5, leaseSeconds: 30, only: .among(["question"]), now: Self.start)
-            #expect(Set(urgent.map(\.id)) == ["q1", "q2"])
+                worker: "w1", limit: 2, leaseSeconds: 30, urgentKinds: ["question"], othersAtMost: 2, now: Self.start)
+            #expect(urgent.map(\.id).sorted() == ["q1", "q2"])
+            // Room for five, but one other at most: the oldest.
+            let one = try await store.claimJobs(
+                worker: "w1", limit: 5, leaseSeconds: 30, urgentKinds: ["question"], othersAtMost: 1, now: Self.start)
+            #expect(one.map(\.id) == ["t1"])
             #expect(
                 try await store.claimJobs(
-                    worker: "w1", limit: 5, leaseSeconds: 30, only: .among(["question"]), now: Self.start
+                    worker: "w1", limit: 5, leaseSeconds: 30, urgentKinds: ["question"], othersAtMost: 0,
+                    now: Self.start
                 ).isEmpty)
-            let others = try await store.claimJobs(
-                worker: "w1", limit: 1, leaseSeconds: 30, only: .except(["question"]), now: Self.start)
-            #expect(others.count == 1 && others.allSatisfy { $0.kind != "question" })
-            let rest = try await store.claimJobs(worker: "w1", limit: 5, leaseSeconds: 30, now: Self.start)
-            #expect(rest.count == 1 && rest[0].id != others[0].id && rest[0].kind != "question")
+            let rest = try await store.claimJobs(
+                worker: "w1", limit: 5, leaseSeconds: 30, urgentKinds: ["question"], othersAtMost: 5, now: Self.start)
+            #expect(rest.map(\.id).sorted() == ["f1", "t2"])
+            #expect(rest.allSatisfy { $0.state == .running && $0.attempts == 1 && $0.worker == "w1" })
         }
     }
 
@@ -77,11 +88,44 @@ import Testing
                 try await store.enqueue(NewJob(key: key, kind: kind, payload: "{}", runAt: Self.start), now: Self.start)
             }
             let odd = try await store.claimJobs(
-                worker: "w1", limit: 5, leaseSeconds: 30, only: .among(["it's"]), now: Self.start)
+                worker: "w1", limit: 5, leaseSeconds: 30, urgentKinds: ["it's"], othersAtMost: 0, now: Self.start)
             #expect(odd.map(\.id) == ["odd"])
             let mixed = try await store.claimJobs(
-                worker: "w1", limit: 5, leaseSeconds: 30, only: .except(["it's", "feedback"]), now: Self.start)
+                worker: "w1", limit: 5, leaseSeconds: 30, urgentKinds: ["it's", "feedback"], othersAtMost: 5,
+                now: Self.start)
             #expect(mixed.map(\.id) == ["q1"])
+        }
+    }
+
+    /// Work stored already claimed by the worker that will run it, in this process: running, its first
+    /// attempt counted, under a lease, with the same idempotency as `enqueue` and the same fate as any
+    /// claimed job when its worker dies.
+    @Test(arguments: StoreEngine.available)
+    func aJobCanBeStoredClaimedByItsWorker(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            let claimed = try #require(
+                try await store.enqueueClaimed(Self.job("c"), worker: "w1", leaseSeconds: 30, now: Self.start))
+            let stored = try #require(try await store.job(id: "c"))
+            #expect(claimed == stored)
+            #expect(stored.state == .running && stored.attempts == 1 && stored.worker == "w1")
+            #expect(stored.leaseUntil == Self.start.addingTimeInterval(30) && stored.payload == #"{"key":"c"}"#)
+            // The same work again, claimed or not, is not stored twice; nothing is left to claim.
+            #expect(
+                try await store.enqueueClaimed(Self.job("c"), worker: "w2", leaseSeconds: 30, now: Self.start) == nil)
+            #expect(try await !store.enqueue(Self.job("c"), now: Self.start))
+            #expect(try await store.claimJobs(worker: "w2", limit: 5, leaseSeconds: 30, now: Self.start).isEmpty)
+            // Its worker dies: the lease runs out, and another takes it over.
+            #expect(try await store.requeueExpiredJobs(now: Self.start.addingTimeInterval(31)) == 1)
+            let taken = try await store.claimJobs(
+                worker: "w2", limit: 1, leaseSeconds: 30, now: Self.start.addingTimeInterval(31))
+            #expect(taken.map(\.attempts) == [2])
+            #expect(try await !store.completeJob(id: "c", worker: "w1"))
+            #expect(try await store.completeJob(id: "c", worker: "w2", now: Self.start.addingTimeInterval(32)))
+            // Long after it was done, the same work asked for again is stored afresh, claimed.
+            let again = try await store.enqueueClaimed(
+                Self.job("c"), worker: "w3", leaseSeconds: 30, now: Self.start.addingTimeInterval(700))
+            #expect(again?.attempts == 1 && again?.worker == "w3")
+            #expect(try await store.job(id: "c")?.state == .running)
         }
     }
 

@@ -16,6 +16,9 @@ struct JobQueue: Sendable {
     let logger: Logger
     /// Keys this process queued, or found queued, within the last minute.
     let recent = RecentKeys(seconds: 60)
+    /// This process's worker, once there is one: work it has room for is stored as claimed by it and
+    /// handed to it directly, without a claim.
+    let local = LocalWorker()
     /// Tags this instance's notices: it signalled its own waiters already, so its own NOTIFY, heard
     /// back on its LISTEN connection, would only wake its worker for one more claim query per job.
     let origin = String(UUID().uuidString.prefix(8)).lowercased()
@@ -38,12 +41,24 @@ struct JobQueue: Sendable {
         // The key is taken before the insert, so two webhooks asking at once (a recording's callback
         // and its Record action) make one insert, not one each.
         guard recent.take(key) else { return }
+        let job = NewJob(key: key, kind: work.kind, payload: work.payload, maxAttempts: maxAttempts)
         do {
+            if let worker = local.worker, let slot = await worker.reserve(kind: work.kind) {
+                // Stored as this worker's: no claim, no wake-up, no NOTIFY (nothing for others to take).
+                let stored: JobRecord?
+                do {
+                    stored = try await store.enqueueClaimed(job, worker: slot.worker, leaseSeconds: slot.leaseSeconds)
+                } catch {
+                    await worker.cancel(slot)
+                    throw error
+                }
+                if let stored { await worker.adopt(stored, in: slot) } else { await worker.cancel(slot) }
+                return
+            }
             // Other instances' workers hear of it through NOTIFY, sent by the same statement.
-            let queued = try await store.enqueue(
-                NewJob(key: key, kind: work.kind, payload: work.payload, maxAttempts: maxAttempts),
-                notifying: notice(of: Signals.jobs))
+            let queued = try await store.enqueue(job, notifying: notice(of: Signals.jobs))
             guard queued else { return }
+            await local.worker?.noteQueued()
             await signals.signal(Signals.jobs)
         } catch {
             recent.remove(key)  // not queued: the next request for it tries again
@@ -55,6 +70,15 @@ struct JobQueue: Sendable {
 
     /// The NOTIFY that tells other instances `topic` happened, for a write to send with itself.
     func notice(of topic: String) -> Notice { Notice(channel: Self.channel, payload: notice(topic)) }
+}
+
+/// The process's job worker, attached once it exists (it is built after the services that queue work).
+final class LocalWorker: Sendable {
+    private let attached = Mutex<JobWorker?>(nil)
+
+    var worker: JobWorker? { attached.withLock { $0 } }
+
+    func attach(_ worker: JobWorker) { attached.withLock { $0 = worker } }
 }
 
 /// Strings seen within the last `seconds`; older ones are swept out once a period.

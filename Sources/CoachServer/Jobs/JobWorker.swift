@@ -52,8 +52,15 @@ actor JobWorker {
     private var lastMaintenance = Date.distantPast
     /// Whether the last claim filled every free slot (none free counts), so due jobs may be waiting.
     private var moreMayBeDue = true
+    /// Whether jobs of the non-urgent kinds may be queued: the last claim of them filled its limit,
+    /// or this process has queued one since (`noteQueued`). While the background limit holds them
+    /// back, a freed slot looks for them only then.
+    private var backgroundMayWait = true
     /// Jobs handed back unfinished by `stop()`, over this worker's life.
     private(set) var handedBack = 0
+    /// Slots promised to `JobQueue` for jobs it is storing as claimed by this worker (`reserve`).
+    private var reserved = 0
+    private var reservedBackground = 0
 
     init(
         store: SQLStore, performer: any WorkPerformer, signals: Signals, options: Options, metrics: LineMetrics,
@@ -109,11 +116,47 @@ actor JobWorker {
     /// How many jobs this worker is running now.
     var running: Int { inFlight.count }
 
+    /// Promises a slot for a job of `kind` that the caller is about to store as claimed by this
+    /// worker (`SQLStore.enqueueClaimed`), within the same limits a claim keeps. Nil when there is no
+    /// room, or the worker is not running: the job is then queued for any worker. Every slot given
+    /// must come back through `adopt` or `cancel`.
+    func reserve(kind: String) -> JobSlot? {
+        guard loop != nil, inFlight.count + reserved < options.concurrency else { return nil }
+        let background = !options.urgentKinds.contains(kind)
+        if background {
+            // Due jobs left in the queue (a question, say) come first: a new transcription must not take
+            // the slot that just freed for them.
+            guard !moreMayBeDue else { return nil }
+            if let cap = backgroundLimit?.current, backgroundInFlight.count + reservedBackground >= cap { return nil }
+        }
+        reserved += 1
+        if background { reservedBackground += 1 }
+        return JobSlot(worker: id, leaseSeconds: options.leaseSeconds, background: background)
+    }
+
+    /// Runs `job`, stored as claimed by this worker, in the slot `reserve` gave.
+    func adopt(_ job: JobRecord, in slot: JobSlot) async {
+        cancel(slot)
+        guard loop != nil else {
+            // Stopped since the slot was given: hand the job to the queue, untried.
+            _ = try? await store.releaseJob(id: job.id, worker: id)
+            return
+        }
+        if slot.background { backgroundInFlight.insert(job.id) }
+        inFlight[job.id] = Task { await self.execute(job) }
+    }
+
+    /// Gives back a slot that no job came to (the job existed already, or could not be stored).
+    func cancel(_ slot: JobSlot) {
+        reserved -= 1
+        if slot.background { reservedBackground -= 1 }
+    }
+
     private func run() async {
         logger.debug("job worker started", metadata: ["worker": "\(id)", "concurrency": "\(options.concurrency)"])
         while !Task.isCancelled {
             await maintain()
-            let free = options.concurrency - inFlight.count
+            let free = options.concurrency - inFlight.count - reserved
             var claimed: [JobRecord] = []
             var leftSome = free <= 0
             if free > 0 {
@@ -140,21 +183,28 @@ actor JobWorker {
     }
 
     /// Up to `free` due jobs, urgent kinds first; the others only while fewer than the background
-    /// limit run. `leftSome`: due jobs may remain (a limit was reached).
+    /// limit run. `leftSome`: due jobs may remain (a limit was reached with more to take).
     private func claim(free: Int) async throws -> (jobs: [JobRecord], leftSome: Bool) {
         guard let cap = backgroundLimit?.current, cap < options.concurrency else {
             let jobs = try await store.claimJobs(
                 worker: id, limit: free, leaseSeconds: options.leaseSeconds, urgentKinds: options.urgentKinds)
-            return (jobs, jobs.count == free)
+            backgroundMayWait = jobs.count == free
+            return (jobs, backgroundMayWait)
         }
-        let urgent = try await store.claimJobs(
-            worker: id, limit: free, leaseSeconds: options.leaseSeconds, only: .among(options.urgentKinds))
-        let room = free - urgent.count
-        let allowed = min(room, cap - backgroundInFlight.count)
-        guard allowed > 0 else { return (urgent, true) }
-        let others = try await store.claimJobs(
-            worker: id, limit: allowed, leaseSeconds: options.leaseSeconds, only: .except(options.urgentKinds))
-        return (urgent + others, others.count == allowed)
+        let allowed = max(0, min(free, cap - backgroundInFlight.count - reservedBackground))
+        let jobs = try await store.claimJobs(
+            worker: id, limit: free, leaseSeconds: options.leaseSeconds, urgentKinds: options.urgentKinds,
+            othersAtMost: allowed)
+        if jobs.count == free { return (jobs, true) }
+        // Held back by the limit, others are worth a look when a slot frees only if some may be queued.
+        if allowed > 0 { backgroundMayWait = jobs.count { !options.urgentKinds.contains($0.kind) } == allowed }
+        return (jobs, backgroundMayWait)
+    }
+
+    /// This process queued a job for any worker (this one had no room for it): due jobs are waiting.
+    func noteQueued() {
+        moreMayBeDue = true
+        backgroundMayWait = true
     }
 
     /// How late a short sleep wakes is how long any task here waits for a thread: a webhook's
@@ -255,6 +305,13 @@ actor JobWorker {
             logger.warning("job maintenance failed", metadata: ["error": "\(error)"])
         }
     }
+}
+
+/// A slot in a worker, promised for a job its process is storing as claimed by it.
+struct JobSlot: Sendable {
+    let worker: String
+    let leaseSeconds: Double
+    let background: Bool
 }
 
 extension Duration {
