@@ -187,9 +187,9 @@ extension PostgresClient.Configuration {
         options.maximumConnections = poolSize
         // The pool keeps all its connections open, with no keep-alive query. PostgresNIO sets a timer
         // (three tasks) each time a connection goes idle, for its idle timeout or keep-alive; at a few
-        // thousand statements a second that was 5 % of the server's CPU. Kept connections need neither.
-        // A connection the database closes is replaced; a NAT or load balancer that silently drops
-        // idle connections needs PostgreSQL's `tcp_keepalives_idle` (docs/operations.md).
+        // thousand statements a second that cost a few per cent of the server's CPU. Kept connections
+        // need neither. A connection the database closes is replaced; a NAT or load balancer that
+        // silently drops idle connections needs PostgreSQL's `tcp_keepalives_idle` (docs/operations.md).
         options.minimumConnections = poolSize
         options.keepAliveBehavior = nil
     }
