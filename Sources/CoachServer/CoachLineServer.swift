@@ -75,10 +75,14 @@ public struct CoachLineServer: Sendable {
         await voice.warmUp(SpokenCopy.commonPrompts(questionsPerInterview: settings.questionsPerInterview))
     }
 
-    /// Opens and migrates the database DATABASE_URL names.
-    public static func openStore(settings: Settings, logger: Logger) async throws -> SQLStore {
+    /// Opens and migrates the database DATABASE_URL names. `servesCallers`: false for a process that
+    /// only runs jobs (`coachline work`), whose jobs may then use every connection.
+    public static func openStore(settings: Settings, servesCallers: Bool = true, logger: Logger) async throws
+        -> SQLStore
+    {
         let url = try DatabaseURL(parsing: settings.databaseURL)
-        let store = try await SQLStore.open(url, poolSize: settings.databasePoolSize, logger: logger)
+        let store = try await SQLStore.open(
+            url, poolSize: settings.databasePoolSize, servesCallers: servesCallers, logger: logger)
         let ran = try await store.migrate()
         if !ran.isEmpty { logger.info("database migrated", metadata: ["versions": "\(ran)", "database": "\(url)"]) }
         return store

@@ -14,8 +14,8 @@ import PostgresKit
 /// are exactly what PostgresKit would send and read.
 struct PreparedPostgresDatabase: SQLDatabase {
     enum Target: Sendable {
-        /// Every statement leases a connection from the pool.
-        case pool(PostgresClient)
+        /// Every statement leases a connection from the pool, after its lane's turn at the gate (`StoreLane`).
+        case pool(GatedPool)
         /// One leased connection: a session (`withSession`), e.g. a transaction.
         case connection(PostgresConnection)
     }
@@ -50,16 +50,19 @@ struct PreparedPostgresDatabase: SQLDatabase {
             // A session runs whatever it is given, once (migrations, BEGIN and COMMIT): nothing to reuse.
             try await Self.deliver(
                 connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger), to: onRow)
-        case .pool(let client):
-            guard let name = statements.name(sql: sql, types: types) else {
-                try await Self.deliver(
-                    client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger), to: onRow)
-                return
+        case .pool(let pool):
+            let name = statements.name(sql: sql, types: types)
+            try await pool.withPool { client in
+                guard let name else {
+                    try await Self.deliver(
+                        client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger), to: onRow)
+                    return
+                }
+                let rows = try await ReusedStatement.$text.withValue(.init(name: name, sql: sql)) {
+                    try await client.execute(ReusedStatement(bindings: bindings), logger: logger)
+                }
+                try await Self.deliver(rows, to: onRow)
             }
-            let rows = try await ReusedStatement.$text.withValue(.init(name: name, sql: sql)) {
-                try await client.execute(ReusedStatement(bindings: bindings), logger: logger)
-            }
-            try await Self.deliver(rows, to: onRow)
         }
     }
 
@@ -69,10 +72,12 @@ struct PreparedPostgresDatabase: SQLDatabase {
     }
 
     func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        guard case .pool(let client) = target else { return try await closure(self) }
-        return try await client.withConnection { connection in
-            try await closure(
-                PreparedPostgresDatabase(target: .connection(connection), statements: statements, logger: logger))
+        guard case .pool(let pool) = target else { return try await closure(self) }
+        return try await pool.withPool { client in
+            try await client.withConnection { connection in
+                try await closure(
+                    PreparedPostgresDatabase(target: .connection(connection), statements: statements, logger: logger))
+            }
         }
     }
 }

@@ -36,8 +36,11 @@ public final class SQLStore: Sendable {
     public var isPostgres: Bool { engine == "postgresql" }
 
     /// Opens (creating if needed) the database DATABASE_URL names. Call `migrate()` before use.
-    /// `poolSize` is the most PostgreSQL connections this process opens (SQLite uses one).
-    public static func open(_ url: DatabaseURL, poolSize: Int = 10, logger: Logger) async throws -> SQLStore {
+    /// `poolSize` is how many PostgreSQL connections this process keeps (SQLite uses its own);
+    /// `servesCallers`: webhooks are answered here, so jobs leave connections for them (`StoreLane`).
+    public static func open(
+        _ url: DatabaseURL, poolSize: Int = 10, servesCallers: Bool = true, logger: Logger
+    ) async throws -> SQLStore {
         switch url {
         case .sqliteMemory:
             return try await openSQLite(.memory, logger: logger)
@@ -46,7 +49,8 @@ public final class SQLStore: Sendable {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             return try await openSQLiteFile(path: path, logger: logger)
         case .postgres(let url):
-            return try await openPostgres(SQLPostgresConfiguration(url: url), poolSize: poolSize, logger: logger)
+            return try await openPostgres(
+                SQLPostgresConfiguration(url: url), poolSize: poolSize, servesCallers: servesCallers, logger: logger)
         }
     }
 
@@ -108,11 +112,15 @@ public final class SQLStore: Sendable {
 
     /// `statementLimit`: how many statement texts are prepared by name (`StatementNames`).
     public static func openPostgres(
-        _ configuration: SQLPostgresConfiguration, poolSize: Int, statementLimit: Int = 500, logger: Logger
+        _ configuration: SQLPostgresConfiguration, poolSize: Int, servesCallers: Bool = true,
+        statementLimit: Int = 500, logger: Logger
     ) async throws -> SQLStore {
-        let client = PostgresClient(
-            configuration: try PostgresClient.Configuration(configuration, poolSize: poolSize),
-            backgroundLogger: logger)
+        let pool = GatedPool(
+            client: PostgresClient(
+                configuration: try PostgresClient.Configuration(configuration, poolSize: poolSize),
+                backgroundLogger: logger),
+            gate: GatedPool.gate(connections: poolSize, servesCallers: servesCallers))
+        let client = pool.client
         // Started before the probe below, so the pool runs by the time the migrations lease from it
         // (leased earlier, PostgresNIO logs a warning on every start).
         let running = Task { await client.run() }
@@ -131,7 +139,7 @@ public final class SQLStore: Sendable {
         }
         return SQLStore(
             database: PreparedPostgresDatabase(
-                target: .pool(client), statements: StatementNames(limit: statementLimit), logger: logger),
+                target: .pool(pool), statements: StatementNames(limit: statementLimit), logger: logger),
             engine: "postgresql", postgresConfiguration: configuration
         ) {
             running.cancel()

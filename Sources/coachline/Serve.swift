@@ -39,7 +39,7 @@ struct Work: AsyncParsableCommand {
     func run() async throws {
         let settings = try options.load()
         let logger = Logs.bootstrap(level: settings.logLevel)
-        let store = try await CoachLineServer.openStore(settings: settings, logger: logger)
+        let store = try await CoachLineServer.openStore(settings: settings, servesCallers: false, logger: logger)
         if store.engine == "sqlite" {
             logger.warning("a separate worker process needs PostgreSQL; with SQLite, `serve` runs the jobs itself")
         }

@@ -40,6 +40,7 @@ import Testing
                     environment: BenchEnvironment.server(
                         fakesURL: fakes.baseURL, design: design, databaseURL: database.urlString))
                 settings.host = "127.0.0.1"
+                settings.databasePoolSize = 4  // every connection is opened at start; tests run side by side
                 let store = try await CoachLineServer.openStore(settings: settings, logger: Self.quiet)
                 let server = try CoachLineServer(settings: settings, store: store, logger: Self.quiet)
                 let running = try await server.start(port: 0)

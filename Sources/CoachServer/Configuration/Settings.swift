@@ -44,7 +44,8 @@ public struct Settings: Sendable {
         ),
         .init(
             "DATABASE_POOL_SIZE", "10",
-            "PostgreSQL connections per process (1 to 100), opened at start and kept open; plus one for LISTEN."),
+            "PostgreSQL connections per process (1 to 100), opened at start and kept open; plus one for LISTEN. Webhooks' statements go before background jobs', and jobs other than the next question use at most three in ten of them."
+        ),
         .init(
             "JOB_CONCURRENCY", "64",
             "Background jobs one process runs at once (0 to 256). They mostly wait on providers, so this is far above the core count: 200 calls on one process keep about 40 busy. 0 makes a web-only process; `coachline work` runs jobs only."

@@ -143,7 +143,7 @@ actor JobWorker {
             return
         }
         if slot.background { backgroundInFlight.insert(job.id) }
-        inFlight[job.id] = Task { await self.execute(job) }
+        inFlight[job.id] = Task { await self.executeInItsLane(job) }
     }
 
     /// Gives back a slot that no job came to (the job existed already, or could not be stored).
@@ -172,7 +172,7 @@ actor JobWorker {
             }
             for job in claimed where inFlight[job.id] == nil {
                 if !options.urgentKinds.contains(job.kind) { backgroundInFlight.insert(job.id) }
-                inFlight[job.id] = Task { await self.execute(job) }
+                inFlight[job.id] = Task { await self.executeInItsLane(job) }
             }
             // Only a claim that filled every free slot may have left due jobs behind. Otherwise nothing
             // is due until new work is queued (which signals) or a retry's backoff ends (the poll finds
@@ -215,6 +215,13 @@ actor JobWorker {
             do { try await Task.sleep(for: BackgroundLimit.probeInterval) } catch { return }
             backgroundLimit?.observe(lag: ContinuousClock.now - started - BackgroundLimit.probeInterval)
         }
+    }
+
+    /// A job's statements wait behind callers' for a connection, the next question's before the rest
+    /// (`StoreLane`).
+    private func executeInItsLane(_ job: JobRecord) async {
+        let lane: StoreLane = options.urgentKinds.contains(job.kind) ? .urgentJob : .job
+        await StoreLane.run(in: lane) { await execute(job) }
     }
 
     private func execute(_ job: JobRecord) async {

@@ -224,7 +224,12 @@ public struct CallService: Sendable {
         let deadline = ContinuousClock.now + .seconds(holdWaitSeconds)
         let topic = Signals.questionReady(callSid: callSid, number: number)
         while ContinuousClock.now < deadline {
-            if let ready = try await readyQuestion(callSid: callSid, number: number, session: session) {
+            // Checking again is the question job's business as much as the caller's: with hundreds on
+            // hold, these reads ahead of the jobs would keep the questions from being written.
+            let ready = try await StoreLane.run(in: .urgentJob) {
+                try await readyQuestion(callSid: callSid, number: number, session: session)
+            }
+            if let ready {
                 return try await ask(ready, session: session, preface: [], answeredAt: answeredAt)
             }
             let left = Double((deadline - ContinuousClock.now).milliseconds) / 1000

@@ -25,6 +25,8 @@ struct TestLine {
     static func settings(_ adjust: (inout Settings) -> Void = { _ in }) -> Settings {
         var settings = Settings()
         settings.host = "127.0.0.1"
+        // The pool opens every connection at start, and many lines run at once against one server.
+        settings.databasePoolSize = 4
         adjust(&settings)
         return settings
     }
