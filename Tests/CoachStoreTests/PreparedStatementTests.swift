@@ -74,9 +74,7 @@ import Testing
 @Suite struct PostgresPoolConnectionTests {
     @Test(.enabled(if: TestPostgres.isAvailable, "needs PostgreSQL (COACHLINE_TEST_POSTGRES_URL)"))
     func idleConnectionsStayOpenAndAClosedOneIsReplaced() async throws {
-        let database = try await TestDatabase.create(TestDatabase.Engine.postgres)
-        let store = try await SQLStore.open(database.url, poolSize: 3, logger: StoreEngine.quiet)
-        do {
+        try await StoreEngine.postgres.withStore(poolSize: 3) { store in
             // Every connection of the pool is open, and stays so after a busy moment is over.
             #expect(try await Self.settle(store, at: 3))
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -94,12 +92,6 @@ import Testing
                     """
                 ).first()?.decode(column: "pid", as: Int.self))
             #expect(try await Self.settle(store, at: 3, without: victim))
-            try await store.shutdown()
-            try await database.drop()
-        } catch {
-            try? await store.shutdown()
-            try? await database.drop()
-            throw error
         }
     }
 

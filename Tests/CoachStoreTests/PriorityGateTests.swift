@@ -89,10 +89,8 @@ import Testing
 @Suite struct StoreLaneTests {
     @Test(.enabled(if: TestPostgres.isAvailable, "needs PostgreSQL (COACHLINE_TEST_POSTGRES_URL)"))
     func otherJobsKeepToTheirShareOfConnections() async throws {
-        let database = try await TestDatabase.create(TestDatabase.Engine.postgres)
         // Four connections: other jobs may hold one.
-        let store = try await SQLStore.open(database.url, poolSize: 4, logger: StoreEngine.quiet)
-        do {
+        try await StoreEngine.postgres.withStore(poolSize: 4) { store in
             let sleepers = Task {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<3 {
@@ -120,12 +118,6 @@ import Testing
             }
             try await sleepers.value
             #expect(most == 1)
-            try await store.shutdown()
-            try await database.drop()
-        } catch {
-            try? await store.shutdown()
-            try? await database.drop()
-            throw error
         }
     }
 }
