@@ -34,14 +34,14 @@ struct GatedPool: Sendable {
     /// The gate for a pool of `connections`. Where webhooks are served, jobs other than the next
     /// question hold at most three in ten of them (at least one), so connections are left for callers
     /// and questions however many transcriptions wait; a process that only runs jobs lets them use all.
-    /// A question's statement waits at most 20 ms behind callers', another job's 200 ms: strict
-    /// priority let a busy line's webhooks keep every connection while the questions they were about
-    /// to ask were not written, and the holds that followed were more webhooks (docs/benchmarks.md,
-    /// fix 62).
+    /// A question's statement waits at most a quarter second behind callers', another job's a second,
+    /// so no job waits forever on a line whose webhooks alone keep every connection busy. Shorter
+    /// bounds (20 to 100 ms) gave the questions back the turns that made webhooks fast, and webhook
+    /// p99 at 200 calls went back to where the shared queue had it (docs/benchmarks.md, fix 62).
     static func gate(connections: Int, servesCallers: Bool) -> PriorityGate {
         PriorityGate(
             permits: connections, jobsAtMost: servesCallers ? max(1, connections * 3 / 10) : connections,
-            patience: (urgent: .milliseconds(20), other: .milliseconds(200)))
+            patience: (urgent: .milliseconds(250), other: .seconds(1)))
     }
 
     /// Runs `body` with the pool once the current lane's statement may have a connection.
