@@ -83,7 +83,9 @@ actor JobWorker {
             backgroundLimit = BackgroundLimit(floor: floor, ceiling: options.concurrency)
             probe = Task { await self.probeSchedulingLag() }
         }
-        loop = Task { await self.run() }
+        // Claims hand out the next questions, and maintenance is the jobs' own: both queue for
+        // PostgreSQL's connections with the questions, behind webhooks (`StoreLane`).
+        loop = Task { await StoreLane.run(in: .urgentJob) { await self.run() } }
     }
 
     /// Stops claiming, lets running jobs finish for up to `drainSeconds`, then cancels the rest and
