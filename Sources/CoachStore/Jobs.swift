@@ -103,12 +103,7 @@ extension SQLStore {
         let time = now.timeIntervalSince1970
         let claim = JobClaim(worker: worker, leaseUntil: time + leaseSeconds)
         let insert = Self.insertJob(job, claim: claim, requeueAfter: requeueAfter, now: now)
-        guard try await database.raw(insert).first() != nil else { return nil }
-        return JobRecord(
-            id: job.key, kind: job.kind, payload: job.payload, state: .running, attempts: 1,
-            maxAttempts: job.maxAttempts, runAt: job.runAt ?? now,
-            leaseUntil: Date(timeIntervalSince1970: claim.leaseUntil),
-            worker: worker, lastError: nil, createdAt: now, updatedAt: now)
+        return try await database.raw(insert).first(decoding: JobRow.self, with: Self.snake)?.record
     }
 
     private struct JobClaim {
@@ -133,7 +128,7 @@ extension SQLStore {
                 max_attempts = excluded.max_attempts, run_at = excluded.run_at, lease_until = excluded.lease_until,
                 worker = excluded.worker, last_error = NULL, updated_at = excluded.updated_at
             WHERE jobs.state IN ('done', 'dead') AND jobs.updated_at < \(bind: time - requeueAfter)
-            RETURNING id
+            RETURNING *
             """
     }
 

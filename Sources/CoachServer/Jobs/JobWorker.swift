@@ -124,7 +124,7 @@ actor JobWorker {
     /// must come back through `adopt` or `cancel`.
     func reserve(kind: String) -> JobSlot? {
         guard loop != nil, inFlight.count + reserved < options.concurrency else { return nil }
-        let background = !options.urgentKinds.contains(kind)
+        let background = !isUrgent(kind)
         if background {
             // Due jobs left in the queue (a question, say) come first: a new transcription must not take
             // the slot that just freed for them.
@@ -144,9 +144,16 @@ actor JobWorker {
             _ = try? await store.releaseJob(id: job.id, worker: id)
             return
         }
-        if slot.background { backgroundInFlight.insert(job.id) }
+        start(job)
+    }
+
+    /// Runs `job` in a slot of its own, counted among the background jobs unless it is urgent.
+    private func start(_ job: JobRecord) {
+        if !isUrgent(job.kind) { backgroundInFlight.insert(job.id) }
         inFlight[job.id] = Task { await self.executeInItsLane(job) }
     }
+
+    private func isUrgent(_ kind: String) -> Bool { options.urgentKinds.contains(kind) }
 
     /// Gives back a slot that no job came to (the job existed already, or could not be stored).
     func cancel(_ slot: JobSlot) {
@@ -172,10 +179,7 @@ actor JobWorker {
                 for job in claimed { _ = try? await store.releaseJob(id: job.id, worker: id) }
                 return
             }
-            for job in claimed where inFlight[job.id] == nil {
-                if !options.urgentKinds.contains(job.kind) { backgroundInFlight.insert(job.id) }
-                inFlight[job.id] = Task { await self.executeInItsLane(job) }
-            }
+            for job in claimed where inFlight[job.id] == nil { start(job) }
             // Only a claim that filled every free slot may have left due jobs behind. Otherwise nothing
             // is due until new work is queued (which signals) or a retry's backoff ends (the poll finds
             // it), so a freed slot need not look: that empty claim was a fifth of all statements.
@@ -199,7 +203,7 @@ actor JobWorker {
             othersAtMost: allowed)
         if jobs.count == free { return (jobs, true) }
         // Held back by the limit, others are worth a look when a slot frees only if some may be queued.
-        if allowed > 0 { backgroundMayWait = jobs.count { !options.urgentKinds.contains($0.kind) } == allowed }
+        if allowed > 0 { backgroundMayWait = jobs.count { !isUrgent($0.kind) } == allowed }
         return (jobs, backgroundMayWait)
     }
 
@@ -222,7 +226,7 @@ actor JobWorker {
     /// A job's statements wait behind callers' for a connection, the next question's before the rest
     /// (`StoreLane`).
     private func executeInItsLane(_ job: JobRecord) async {
-        let lane: StoreLane = options.urgentKinds.contains(job.kind) ? .urgentJob : .job
+        let lane: StoreLane = isUrgent(job.kind) ? .urgentJob : .job
         await StoreLane.run(in: lane) { await execute(job) }
     }
 
