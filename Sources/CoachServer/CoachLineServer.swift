@@ -135,7 +135,8 @@ public struct CoachLineServer: Sendable {
                 services: [app, background], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         // Calls are answered at once; until a prompt's audio exists Twilio's voice reads it.
         let warmUp = Task { await warmUpPrompts() }
-        try await group.run()
+        // Webhooks run at callers' priority; the job worker sets its own jobs' (`LanePriority`).
+        try await StoreLane.caller.runAtItsPriority { try await group.run() }
         warmUp.cancel()
     }
 
@@ -156,7 +157,7 @@ public struct CoachLineServer: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = makeApplication(port: port) { port in continuation.yield(port) }
         let group = ServiceGroup(configuration: .init(services: [app, background], logger: logger))
-        let task = Task { try await group.run() }
+        let task = Task(priority: StoreLane.caller.taskPriority) { try await group.run() }
         var iterator = stream.makeAsyncIterator()
         guard let bound = await iterator.next() else { throw ServerStartError() }
         return RunningServer(port: bound, group: group, task: task, store: store, worker: worker)

@@ -254,6 +254,80 @@ struct WorkerLine {
         try await store.shutdown()
     }
 
+    /// Notes the CPU priority and store lane each job ran in.
+    actor Observer: WorkPerformer {
+        private(set) var seen: [String: (priority: TaskPriority, lane: StoreLane)] = [:]
+
+        func perform(_ work: BackgroundWork) async throws {
+            seen[work.key] = (Task.currentPriority, StoreLane.current)
+        }
+    }
+
+    /// The next question runs at default priority in its lane, other work at background priority in
+    /// the jobs' lane, behind webhooks for the CPU as for connections: whether a claim took the job or
+    /// the queue handed it over (attached). Started from a webhook's priority, a job must not keep it.
+    @Test(arguments: [false, true])
+    func eachJobRunsAtItsLanesPriority(attached: Bool) async throws {
+        let performer = Observer()
+        let line = try await WorkerLine(
+            performer: performer, options: .init(concurrency: 4, pollSeconds: 60, urgentKinds: ["question"]),
+            attached: attached)
+        let (queue, worker) = (line.queue, line.worker)
+        let question = BackgroundWork.question(callSid: "CA1", number: 2, roleKey: "general")
+        let voice = BackgroundWork.voice(text: "Well done.")
+        if attached { await worker.start() }
+        try await StoreLane.caller.runAtItsPriority {
+            await queue.enqueue(question)
+            await queue.enqueue(voice)
+        }
+        if !attached { await worker.start() }
+        try await line.waitUntilDone(2)
+        let seen = await performer.seen
+        #expect(seen[question.key]?.priority == .medium && seen[question.key]?.lane == .urgentJob)
+        #expect(seen[voice.key]?.priority == .background && seen[voice.key]?.lane == .job)
+        await worker.stop()
+        try await line.store.shutdown()
+    }
+
+    /// Runs each job until its gate opens, then notes the priority it finished at.
+    actor Escalated: WorkPerformer {
+        private(set) var finishedAt: [String: TaskPriority] = [:]
+        private(set) var started = 0
+        private var open = false
+
+        func perform(_ work: BackgroundWork) async throws {
+            started += 1
+            while !open { try await Task.sleep(for: .milliseconds(5)) }
+            finishedAt[work.key] = Task.currentPriority
+        }
+
+        func release() { open = true }
+    }
+
+    /// A question a caller is on hold for goes on at callers' priority; the one nobody waits for yet
+    /// keeps the questions' priority.
+    @Test func aQuestionACallerIsHeldForRunsAtCallersPriority() async throws {
+        let performer = Escalated()
+        let line = try await WorkerLine(
+            performer: performer, options: .init(concurrency: 2, pollSeconds: 60, urgentKinds: ["question"]),
+            attached: true)
+        let (queue, worker) = (line.queue, line.worker)
+        await worker.start()
+        let held = BackgroundWork.question(callSid: "CA1", number: 2, roleKey: "general")
+        let ahead = BackgroundWork.question(callSid: "CA2", number: 2, roleKey: "general")
+        await queue.enqueue(held)
+        await queue.enqueue(ahead)
+        while await performer.started < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        await worker.escalate(jobID: held.key)
+        await performer.release()
+        try await line.waitUntilDone(2)
+        let finishedAt = await performer.finishedAt
+        #expect(finishedAt[held.key] == StoreLane.caller.taskPriority)
+        #expect(finishedAt[ahead.key] == StoreLane.urgentJob.taskPriority)
+        await worker.stop()
+        try await line.store.shutdown()
+    }
+
     @Test func theBackgroundLimitHalvesWhenBusyAndRecoversOneAtATime() {
         var limit = BackgroundLimit(floor: 8, ceiling: 64)
         #expect(limit.current == 8, "it starts low")

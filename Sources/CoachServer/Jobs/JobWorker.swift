@@ -81,11 +81,13 @@ actor JobWorker {
         guard loop == nil, options.concurrency > 0 else { return }
         if let floor = options.busyBackgroundFloor, !options.urgentKinds.isEmpty {
             backgroundLimit = BackgroundLimit(floor: floor, ceiling: options.concurrency)
-            probe = Task { await self.probeSchedulingLag() }
+            probe = Task(priority: StoreLane.urgentJob.taskPriority) { await self.probeSchedulingLag() }
         }
-        // Claims hand out the next questions, and maintenance is the jobs' own: both queue for
-        // PostgreSQL's connections with the questions, behind webhooks (`StoreLane`).
-        loop = Task { await StoreLane.run(in: .urgentJob) { await self.run() } }
+        // Claims hand out the next questions, and maintenance is the jobs' own: both queue with the
+        // questions for PostgreSQL's connections and the CPU, behind webhooks (`StoreLane`).
+        loop = Task(priority: StoreLane.urgentJob.taskPriority) {
+            await StoreLane.run(in: .urgentJob) { await self.run() }
+        }
     }
 
     /// Stops claiming, lets running jobs finish for up to `drainSeconds`, then cancels the rest and
@@ -147,10 +149,21 @@ actor JobWorker {
         start(job)
     }
 
-    /// Runs `job` in a slot of its own, counted among the background jobs unless it is urgent.
+    /// Runs `job` in a slot of its own, counted among the background jobs unless it is urgent. Its
+    /// statements and its CPU time wait behind callers', the next question's before the rest (`StoreLane`).
     private func start(_ job: JobRecord) {
-        if !isUrgent(job.kind) { backgroundInFlight.insert(job.id) }
-        inFlight[job.id] = Task { await self.executeInItsLane(job) }
+        let lane: StoreLane = isUrgent(job.kind) ? .urgentJob : .job
+        if lane == .job { backgroundInFlight.insert(job.id) }
+        inFlight[job.id] = Task(priority: lane.taskPriority) {
+            await StoreLane.run(in: lane) { await self.execute(job) }
+        }
+    }
+
+    /// A caller is waiting for job `id` right now (held for its question): if it runs here, it goes
+    /// on at callers' priority. Questions run below webhooks so webhooks stay fast; one a caller is
+    /// already on hold for is as urgent as any webhook.
+    func escalate(jobID id: String) {
+        inFlight[id]?.escalatePriority(to: StoreLane.caller.taskPriority)
     }
 
     private func isUrgent(_ kind: String) -> Bool { options.urgentKinds.contains(kind) }
@@ -213,21 +226,14 @@ actor JobWorker {
         backgroundMayWait = true
     }
 
-    /// How late a short sleep wakes is how long any task here waits for a thread: a webhook's
-    /// continuation too. The background limit follows it.
+    /// How late a short sleep wakes, at the questions' priority, is how long work at that priority
+    /// waits for a thread (webhooks, above it, wait less). The background limit follows it.
     private func probeSchedulingLag() async {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             do { try await Task.sleep(for: BackgroundLimit.probeInterval) } catch { return }
             backgroundLimit?.observe(lag: ContinuousClock.now - started - BackgroundLimit.probeInterval)
         }
-    }
-
-    /// A job's statements wait behind callers' for a connection, the next question's before the rest
-    /// (`StoreLane`).
-    private func executeInItsLane(_ job: JobRecord) async {
-        let lane: StoreLane = isUrgent(job.kind) ? .urgentJob : .job
-        await StoreLane.run(in: lane) { await execute(job) }
     }
 
     private func execute(_ job: JobRecord) async {

@@ -56,6 +56,13 @@ struct QuestionPreparer: Sendable {
                 caller: session == nil ? caller : nil))
     }
 
+    /// A caller is on hold for question `number`: its job, if this process is running it, goes on at
+    /// callers' priority (`JobWorker.escalate`).
+    func hurry(callSid: String, number: Int, role: PracticeRole) async {
+        let key = BackgroundWork.question(callSid: callSid, number: number, roleKey: role.key).key
+        await queue.local.worker?.escalate(jobID: key)
+    }
+
     /// True when nothing slow is configured (bank questions, Twilio's voice): preparing costs a few
     /// database reads, so a webhook may do it inline rather than play a hold prompt.
     var isLocal: Bool { providers.questions.isLocal && providers.speech == nil }
