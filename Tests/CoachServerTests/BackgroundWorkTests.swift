@@ -210,14 +210,16 @@ struct WorkerLine {
         try await store.shutdown()
     }
 
-    /// Runs each job until its gate opens, noting which jobs it started.
+    /// Runs each job until its gate opens, noting which jobs it started and the priority each finished at.
     actor Gated: WorkPerformer {
         private(set) var started: [String] = []
+        private(set) var finishedAt: [String: TaskPriority] = [:]
         private var open = false
 
         func perform(_ work: BackgroundWork) async throws {
             started.append(work.key)
             while !open { try await Task.sleep(for: .milliseconds(5)) }
+            finishedAt[work.key] = Task.currentPriority
         }
 
         func release() { open = true }
@@ -289,25 +291,10 @@ struct WorkerLine {
         try await line.store.shutdown()
     }
 
-    /// Runs each job until its gate opens, then notes the priority it finished at.
-    actor Escalated: WorkPerformer {
-        private(set) var finishedAt: [String: TaskPriority] = [:]
-        private(set) var started = 0
-        private var open = false
-
-        func perform(_ work: BackgroundWork) async throws {
-            started += 1
-            while !open { try await Task.sleep(for: .milliseconds(5)) }
-            finishedAt[work.key] = Task.currentPriority
-        }
-
-        func release() { open = true }
-    }
-
     /// A question a caller is on hold for goes on at callers' priority; the one nobody waits for yet
     /// keeps the questions' priority.
     @Test func aQuestionACallerIsHeldForRunsAtCallersPriority() async throws {
-        let performer = Escalated()
+        let performer = Gated()
         let line = try await WorkerLine(
             performer: performer, options: .init(concurrency: 2, pollSeconds: 60, urgentKinds: ["question"]),
             attached: true)
@@ -317,7 +304,7 @@ struct WorkerLine {
         let ahead = BackgroundWork.question(callSid: "CA2", number: 2, roleKey: "general")
         await queue.enqueue(held)
         await queue.enqueue(ahead)
-        while await performer.started < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        while await performer.started.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
         await worker.escalate(jobID: held.key)
         await performer.release()
         try await line.waitUntilDone(2)
