@@ -216,9 +216,7 @@ public struct CallService: Sendable {
         guard let session = try await store.session(callSid: callSid), number >= 1, number <= session.total else {
             return try await startInterview(params)
         }
-        // Queued once at most; if it is running here, it runs as a caller's work from now on.
-        await preparer.prepare(callSid: callSid, number: number, role: session.role, session: session)
-        await preparer.hurry(callSid: callSid, number: number, role: session.role)
+        await preparer.prepareForHeldCaller(number: number, session: session)
         // Woken when a worker here, or on another instance (NOTIFY), stores the question; the database
         // is read again after every wake and at least every quarter second, so a lost signal costs little.
         let answeredAt = params.query["since"].flatMap(Int64.init)
@@ -276,8 +274,7 @@ public struct CallService: Sendable {
                 return try await ask(ready, session: session, preface: preface, answeredAt: answeredAt)
             }
         }
-        await preparer.prepare(callSid: session.callSid, number: number, role: session.role, session: session)
-        await preparer.hurry(callSid: session.callSid, number: number, role: session.role)
+        await preparer.prepareForHeldCaller(number: number, session: session)
         return flow.hold(number: number, attempt: 1, preface: preface, heldSince: answeredAt)
     }
 

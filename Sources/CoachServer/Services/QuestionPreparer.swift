@@ -56,10 +56,11 @@ struct QuestionPreparer: Sendable {
                 caller: session == nil ? caller : nil))
     }
 
-    /// A caller is on hold for question `number`: its job, if this process is running it, goes on at
-    /// callers' priority (`JobWorker.escalate`).
-    func hurry(callSid: String, number: Int, role: PracticeRole) async {
-        let key = BackgroundWork.question(callSid: callSid, number: number, roleKey: role.key).key
+    /// A caller is on hold for question `number`: it is queued once at most, and its job, if this
+    /// process is running it, goes on at callers' priority (`JobWorker.escalate`).
+    func prepareForHeldCaller(number: Int, session: SessionRecord) async {
+        await prepare(callSid: session.callSid, number: number, role: session.role, session: session)
+        let key = BackgroundWork.question(callSid: session.callSid, number: number, roleKey: session.role.key).key
         await queue.local.worker?.escalate(jobID: key)
     }
 
