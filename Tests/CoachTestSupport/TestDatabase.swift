@@ -33,9 +33,7 @@ public struct TestDatabase: Sendable {
         let name = "coachline_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         switch engine {
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coachline-tests")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            let path = directory.appendingPathComponent("\(name).sqlite").path
+            let path = TestScratch.sqlitePath(named: name)
             return TestDatabase(engine: engine, url: .sqliteFile(path: path), urlString: "sqlite://" + path, name: path)
         case .postgres:
             guard let admin = TestPostgres.url else { throw MissingPostgres() }

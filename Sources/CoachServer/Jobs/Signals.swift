@@ -6,6 +6,8 @@ actor Signals {
         let id: Int
         let topic: String
         let continuation: CheckedContinuation<Void, Never>
+        /// Ends the wait after its bound; cancelled when the signal comes first.
+        let timer: Task<Void, Never>
     }
 
     private var waiters: [Waiter] = []
@@ -21,7 +23,10 @@ actor Signals {
             return
         }
         waiters.removeAll { $0.topic == topic }
-        for waiter in woken { waiter.continuation.resume() }
+        for waiter in woken {
+            waiter.timer.cancel()
+            waiter.continuation.resume()
+        }
     }
 
     /// Returns when `topic` is signalled or after `seconds`, whichever is first.
@@ -33,11 +38,11 @@ actor Signals {
         nextID += 1
         let id = nextID
         await withCheckedContinuation { continuation in
-            waiters.append(Waiter(id: id, topic: topic, continuation: continuation))
-            Task {
-                try? await Task.sleep(for: .seconds(seconds))
+            let timer = Task {
+                guard (try? await Task.sleep(for: .seconds(seconds))) != nil else { return }
                 self.expire(id)
             }
+            waiters.append(Waiter(id: id, topic: topic, continuation: continuation, timer: timer))
         }
     }
 

@@ -2,6 +2,7 @@ import CoachAudio
 import CoachCore
 import CoachServer
 import CoachStore
+import CoachTestSupport
 import Foundation
 import Logging
 import TwilioSim
@@ -45,11 +46,7 @@ struct TestLine {
         return TestLine(settings: settings, store: store, running: running, databasePath: path)
     }
 
-    static func temporaryDatabase() -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("coachline-tests")
-        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory.appendingPathComponent("\(UUID().uuidString).sqlite").path
-    }
+    static func temporaryDatabase() -> String { TestScratch.sqlitePath() }
 
     var baseURL: String { running.baseURL }
 
