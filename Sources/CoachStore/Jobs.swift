@@ -196,6 +196,22 @@ extension SQLStore {
             && kind.utf8.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || $0 == UInt8(ascii: "_") }
     }
 
+    /// Takes job `id` for `worker` when it is queued and due: a caller is waiting for it now, so it goes
+    /// ahead of whatever else is due. Nil when it is running, finished, or waiting out a retry's backoff.
+    public func claimJob(id: String, worker: String, leaseSeconds: Double, now: Date = Date()) async throws
+        -> JobRecord?
+    {
+        let time = now.timeIntervalSince1970
+        return try await database.raw(
+            """
+            UPDATE jobs SET state = 'running', attempts = attempts + 1, worker = \(bind: worker),
+                            lease_until = \(bind: time + leaseSeconds), updated_at = \(bind: time)
+            WHERE id = \(bind: id) AND state = 'queued' AND run_at <= \(bind: time)
+            RETURNING *
+            """
+        ).first(decoding: JobRow.self, with: Self.snake)?.record
+    }
+
     /// Running jobs whose lease expired with attempts left (their worker died, or lost the database)
     /// are queued again, for any worker to claim. Returns how many.
     @discardableResult

@@ -315,6 +315,34 @@ struct WorkerLine {
         try await line.store.shutdown()
     }
 
+    /// A question left queued because every slot was taken is taken at once when a caller is held
+    /// for it, beyond the worker's concurrency, and runs at callers' priority.
+    @Test func aQueuedQuestionACallerIsHeldForIsTakenAtOnce() async throws {
+        let performer = Gated()
+        let line = try await WorkerLine(
+            performer: performer, options: .init(concurrency: 1, pollSeconds: 60, urgentKinds: ["question"]),
+            attached: true)
+        let (store, queue, worker) = (line.store, line.queue, line.worker)
+        await worker.start()
+        let ahead = BackgroundWork.question(callSid: "CA1", number: 3, roleKey: "general")
+        let held = BackgroundWork.question(callSid: "CA2", number: 2, roleKey: "general")
+        await queue.enqueue(ahead)
+        await queue.enqueue(held)
+        #expect(try await store.job(id: held.key)?.state == .queued)
+        await worker.escalate(jobID: held.key)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while await performer.started.count < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(await performer.started == [ahead.key, held.key], "the held caller's question waited for a slot")
+        #expect(await worker.running == 2)
+        await performer.release()
+        try await line.waitUntilDone(2)
+        #expect(await performer.finishedAt[held.key] == StoreLane.caller.taskPriority)
+        await worker.stop()
+        try await store.shutdown()
+    }
+
     @Test func theBackgroundLimitHalvesWhenBusyAndRecoversOneAtATime() {
         var limit = BackgroundLimit(floor: 8, ceiling: 64)
         #expect(limit.current == 8, "it starts low")

@@ -30,6 +30,24 @@ import Testing
         }
     }
 
+    /// One job, by its key, for a held caller: taken once, ahead of older jobs, and never while it
+    /// runs elsewhere or waits out a retry's backoff.
+    @Test(arguments: StoreEngine.available)
+    func aJobCanBeClaimedByItsKey(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            try await store.enqueue(Self.job("old", runAt: Self.start.addingTimeInterval(-5)), now: Self.start)
+            try await store.enqueue(Self.job("held"), now: Self.start)
+            try await store.enqueue(Self.job("later", runAt: Self.start.addingTimeInterval(30)), now: Self.start)
+            let taken = try #require(
+                try await store.claimJob(id: "held", worker: "w1", leaseSeconds: 30, now: Self.start))
+            #expect(taken.state == .running && taken.worker == "w1" && taken.attempts == 1)
+            #expect(try await store.claimJob(id: "held", worker: "w2", leaseSeconds: 30, now: Self.start) == nil)
+            #expect(try await store.claimJob(id: "later", worker: "w1", leaseSeconds: 30, now: Self.start) == nil)
+            #expect(try await store.claimJob(id: "none", worker: "w1", leaseSeconds: 30, now: Self.start) == nil)
+            #expect(try await store.job(id: "old")?.state == .queued)
+        }
+    }
+
     @Test(arguments: StoreEngine.available)
     func urgentKindsAreClaimedBeforeOlderJobs(engine: StoreEngine) async throws {
         try await engine.withStore { store in

@@ -61,6 +61,8 @@ actor JobWorker {
     /// Slots promised to `JobQueue` for jobs it is storing as claimed by this worker (`reserve`).
     private var reserved = 0
     private var reservedBackground = 0
+    /// Jobs a held caller waits for that this worker is taking from the queue (`escalate`).
+    private var heldTaking: Set<String> = []
 
     init(
         store: SQLStore, performer: any WorkPerformer, signals: Signals, options: Options, metrics: LineMetrics,
@@ -160,10 +162,35 @@ actor JobWorker {
     }
 
     /// A caller is waiting for job `id` right now (held for its question): if it runs here, it goes
-    /// on at callers' priority. Questions run below webhooks so webhooks stay fast; one a caller is
-    /// already on hold for is as urgent as any webhook.
+    /// on at callers' priority; if it is still queued (every slot was taken when it came), this worker
+    /// takes it at once, beyond its concurrency. Questions run below webhooks so webhooks stay fast;
+    /// one a caller is already on hold for is as urgent as any webhook, and must not wait for a slot
+    /// behind questions nobody is waiting for yet.
     func escalate(jobID id: String) {
-        inFlight[id]?.escalatePriority(to: StoreLane.caller.taskPriority)
+        if let running = inFlight[id] {
+            running.escalatePriority(to: StoreLane.caller.taskPriority)
+            return
+        }
+        guard loop != nil, heldTaking.insert(id).inserted else { return }
+        Task(priority: StoreLane.caller.taskPriority) {
+            await StoreLane.run(in: .caller) { await self.takeHeld(id) }
+        }
+    }
+
+    private func takeHeld(_ id: String) async {
+        defer { heldTaking.remove(id) }
+        do {
+            guard let job = try await store.claimJob(id: id, worker: self.id, leaseSeconds: options.leaseSeconds)
+            else { return }
+            guard loop != nil, inFlight[job.id] == nil else {
+                _ = try? await store.releaseJob(id: job.id, worker: self.id)
+                return
+            }
+            start(job)
+            inFlight[job.id]?.escalatePriority(to: StoreLane.caller.taskPriority)
+        } catch {
+            logger.warning("could not take a held caller's job", metadata: ["job": "\(id)", "error": "\(error)"])
+        }
     }
 
     private func isUrgent(_ kind: String) -> Bool { options.urgentKinds.contains(kind) }
