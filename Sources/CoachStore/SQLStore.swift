@@ -91,7 +91,7 @@ public final class SQLStore: Sendable {
                 switch role {
                 case .writer:
                     // WAL lets the reader proceed during a write. NORMAL: a commit is synced to disk by
-                    // the next checkpoint (a quarter second later at most), so a crash of the process
+                    // the next checkpoint (about a quarter second later), so a crash of the process
                     // loses nothing and a power cut at most that; the file stays consistent either way.
                     _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
                     try await sql.raw("PRAGMA synchronous=NORMAL").run()
