@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresKit
+import Synchronization
 import Testing
 
 @testable import CoachStore
@@ -115,10 +116,17 @@ import Testing
 }
 
 @Suite struct PostgresOpeningTests {
-    /// Keeps the messages logged at warning or above.
-    final class Warnings: LogHandler, @unchecked Sendable {
-        private let lock = NSLock()
-        private var seen: [String] = []
+    /// Keeps the messages logged at warning or above, from every logger made with the same `Seen`.
+    /// A handler is a value, as swift-log expects: PostgresNIO sets metadata on copies of a logger from
+    /// several threads at once, and one shared handler object raced on its metadata (a crash in CI).
+    struct Warnings: LogHandler {
+        final class Seen: Sendable {
+            private let messages = Mutex<[String]>([])
+            func append(_ message: String) { messages.withLock { $0.append(message) } }
+            var all: [String] { messages.withLock { $0 } }
+        }
+
+        let seen: Seen
         var metadata: Logger.Metadata = [:]
         var logLevel: Logger.Level = .warning
         subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -129,16 +137,15 @@ import Testing
             level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
             function: String, line: UInt
         ) {
-            lock.withLock { seen.append("\(message)") }
+            seen.append("\(message)")
         }
-        var messages: [String] { lock.withLock { seen } }
     }
 
     @Test(.enabled(if: TestPostgres.isAvailable, "needs PostgreSQL (COACHLINE_TEST_POSTGRES_URL)"))
     func openingAndMigratingLogsNoWarning() async throws {
         let database = try await TestDatabase.create(TestDatabase.Engine.postgres)
-        let warnings = Warnings()
-        let logger = Logger(label: "open") { _ in warnings }
+        let warnings = Warnings.Seen()
+        let logger = Logger(label: "open") { _ in Warnings(seen: warnings) }
         // The pool used to be started after the probe connection, and the migrations' first lease
         // often came before it ran: PostgresNIO warned on about half of all starts.
         for _ in 0..<6 {
@@ -146,7 +153,7 @@ import Testing
             try await store.migrate()
             try await store.shutdown()
         }
-        #expect(warnings.messages.isEmpty, "\(warnings.messages)")
+        #expect(warnings.all.isEmpty, "\(warnings.all)")
         try await database.drop()
     }
 }
