@@ -223,17 +223,29 @@ struct WorkerLine {
         }
 
         func release() { open = true }
+
+        /// Waits (up to 10 s) until `count` jobs have started.
+        func waitUntilStarted(_ count: Int) async throws {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while started.count < count, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
+        }
+
+        /// A worker for questions only, attached to its queue and started, that runs them on this gate.
+        func questionLine(concurrency: Int) async throws -> WorkerLine {
+            let line = try await WorkerLine(
+                performer: self, options: .init(concurrency: concurrency, pollSeconds: 60, urgentKinds: ["question"]),
+                attached: true)
+            await line.worker.start()
+            return line
+        }
     }
 
     /// Work the process's own worker has room for is stored claimed by it and runs at once: no claim,
     /// no wake-up. With no room, it is queued for any worker, and runs when a slot frees.
     @Test func workWithRoomIsClaimedAsItIsQueued() async throws {
         let performer = Gated()
-        let line = try await WorkerLine(
-            performer: performer, options: .init(concurrency: 1, pollSeconds: 60, urgentKinds: ["question"]),
-            attached: true)
+        let line = try await performer.questionLine(concurrency: 1)
         let (store, queue, worker) = (line.store, line.queue, line.worker)
-        await worker.start()
         let first = BackgroundWork.question(callSid: "CA1", number: 1, roleKey: "general")
         await queue.enqueue(first)
         // Stored running, by this worker, and never touched by a claim since.
@@ -295,16 +307,13 @@ struct WorkerLine {
     /// keeps the questions' priority.
     @Test func aQuestionACallerIsHeldForRunsAtCallersPriority() async throws {
         let performer = Gated()
-        let line = try await WorkerLine(
-            performer: performer, options: .init(concurrency: 2, pollSeconds: 60, urgentKinds: ["question"]),
-            attached: true)
+        let line = try await performer.questionLine(concurrency: 2)
         let (queue, worker) = (line.queue, line.worker)
-        await worker.start()
         let held = BackgroundWork.question(callSid: "CA1", number: 2, roleKey: "general")
         let ahead = BackgroundWork.question(callSid: "CA2", number: 2, roleKey: "general")
         await queue.enqueue(held)
         await queue.enqueue(ahead)
-        while await performer.started.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        try await performer.waitUntilStarted(2)
         await worker.escalate(jobID: held.key)
         await performer.release()
         try await line.waitUntilDone(2)
@@ -319,21 +328,15 @@ struct WorkerLine {
     /// for it, beyond the worker's concurrency, and runs at callers' priority.
     @Test func aQueuedQuestionACallerIsHeldForIsTakenAtOnce() async throws {
         let performer = Gated()
-        let line = try await WorkerLine(
-            performer: performer, options: .init(concurrency: 1, pollSeconds: 60, urgentKinds: ["question"]),
-            attached: true)
+        let line = try await performer.questionLine(concurrency: 1)
         let (store, queue, worker) = (line.store, line.queue, line.worker)
-        await worker.start()
         let ahead = BackgroundWork.question(callSid: "CA1", number: 3, roleKey: "general")
         let held = BackgroundWork.question(callSid: "CA2", number: 2, roleKey: "general")
         await queue.enqueue(ahead)
         await queue.enqueue(held)
         #expect(try await store.job(id: held.key)?.state == .queued)
         await worker.escalate(jobID: held.key)
-        let deadline = ContinuousClock.now + .seconds(10)
-        while await performer.started.count < 2, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
-        }
+        try await performer.waitUntilStarted(2)
         #expect(await performer.started == [ahead.key, held.key], "the held caller's question waited for a slot")
         #expect(await worker.running == 2)
         await performer.release()

@@ -37,7 +37,7 @@ struct TestLine {
         settings: Settings = TestLine.settings(), providers: Providers? = nil, databasePath: String? = nil,
         databaseURL: String? = nil
     ) async throws -> TestLine {
-        let path = databasePath ?? temporaryDatabase()
+        let path = databasePath ?? TestScratch.sqlitePath()
         var settings = settings
         settings.databaseURL = databaseURL ?? "sqlite://" + path
         let store = try await CoachLineServer.openStore(settings: settings, logger: quiet)
@@ -45,8 +45,6 @@ struct TestLine {
         let running = try await server.start(port: 0)
         return TestLine(settings: settings, store: store, running: running, databasePath: path)
     }
-
-    static func temporaryDatabase() -> String { TestScratch.sqlitePath() }
 
     var baseURL: String { running.baseURL }
 
