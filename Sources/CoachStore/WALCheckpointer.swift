@@ -9,7 +9,8 @@ import SQLKit
 /// On the one writing connection that work stalled every write queued behind it, webhooks' included.
 /// The writer keeps its automatic checkpoint: only a checkpoint that no write can overtake copies the
 /// whole log, and only then does the log start again from its beginning (without it, the log grew by
-/// 25 MB a second at 250 calls). This connection's checkpoints are PASSIVE: they neither wait for nor
+/// 25 MB a second at 250 calls). While this connection's checkpoint runs, the writer's is skipped and
+/// tried again at its next commit. This connection's checkpoints are PASSIVE: they neither wait for nor
 /// block readers and writers, and they copy and sync most of the log before the writer gets to it
 /// (docs/benchmarks.md, fix 64).
 final class WALCheckpointer: Sendable {

@@ -35,16 +35,19 @@ import Testing
     }
 
     /// Checkpoints beside a busy writer never catch up with it; the writer's own checkpoint does, and
-    /// the log then starts over instead of growing with everything ever written.
+    /// the log then starts over instead of growing with everything ever written. (The writer's is
+    /// skipped while the other connection's runs, and tried again at its next commit, so how far the
+    /// log gets between restarts varies with timing: 4 to 28 MB here on a loaded machine, against 40
+    /// MB when it never starts over.)
     @Test func theLogStartsOverWhileWritesGoOn() async throws {
         let path = TestScratch.sqlitePath()
         let store = try await SQLStore.openSQLiteFile(
-            path: path, checkpointInterval: .milliseconds(10), logger: StoreEngine.quiet)
+            path: path, checkpointInterval: .milliseconds(50), logger: StoreEngine.quiet)
         try await store.migrate()
-        for index in 0..<256 {  // 16 MiB
+        for index in 0..<512 {  // 32 MiB
             try await store.saveAudio(key: "clip-\(index)", contentType: "audio/basic", bytes: Self.clip)
         }
-        #expect(Self.size(path + "-wal") < 8 << 20)
+        #expect(Self.size(path + "-wal") < 36 << 20)
         #expect(try await store.audio(key: "clip-0")?.bytes == Self.clip)
         try await store.shutdown()
     }
