@@ -8,6 +8,8 @@ enum Migrations {
         let version: Int
         let name: String
         let statements: [String]
+        /// Settings only PostgreSQL has; SQLite records the step and runs none of them.
+        var postgresOnly: [String] = []
     }
 
     static let steps: [Step] = [
@@ -143,6 +145,14 @@ enum Migrations {
                 "CREATE INDEX jobs_queued_questions ON jobs (run_at) WHERE state = 'queued' AND kind = 'question'"
             ]
         ),
+        Step(
+            // Speech barely compresses, yet PostgreSQL tried to compress every clip before storing it out
+            // of line: pglz_compress was the costliest of its own functions in a 200-call run
+            // (docs/benchmarks.md, fix 66). EXTERNAL stores large values out of line as they are. It
+            // applies to rows stored from now on; stored clips stay as they are.
+            version: 11, name: "audio stored uncompressed",
+            statements: [],
+            postgresOnly: ["ALTER TABLE audio ALTER COLUMN bytes SET STORAGE EXTERNAL"]),
     ]
 
     /// Any number that names "CoachLine's migrations" among advisory locks.
@@ -180,7 +190,7 @@ enum Migrations {
             try await db.raw("SELECT version FROM schema_migrations").all(decodingColumn: "version", as: Int.self))
         var ran: [Int] = []
         for step in steps where !applied.contains(step.version) {
-            for statement in step.statements {
+            for statement in step.statements + (postgres ? step.postgresOnly : []) {
                 try await db.raw(SQLQueryString(portable(statement, postgres: postgres))).run()
             }
             try await db.raw(

@@ -379,6 +379,23 @@ func isBetween(_ date: Date?, _ from: Date, _ to: Date) -> Bool {
         }
     }
 
+    /// Audio goes out of line as it is: PostgreSQL would otherwise try to compress every clip first.
+    @Test(.enabled(if: StoreEngine.postgresURL != nil, "needs PostgreSQL (COACHLINE_TEST_POSTGRES_URL)"))
+    func audioOnPostgresIsStoredUncompressed() async throws {
+        try await StoreEngine.postgres.withStore { store in
+            // A repeated tone, as the fakes voice: pglz would shrink it to a small fraction.
+            let clip = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 % 80) })
+            try await store.saveAudio(key: "0123456789abcdef0123456789abcdef", contentType: "audio/wav", bytes: clip)
+            let row = try await store.database.raw(
+                "SELECT pg_column_size(bytes) AS stored, octet_length(bytes) AS length FROM audio"
+            ).first()
+            let stored = try row?.decode(column: "stored", as: Int.self) ?? 0
+            #expect(try row?.decode(column: "length", as: Int.self) == clip.count)
+            #expect(stored >= clip.count, "stored in \(stored) bytes: compressed")
+            #expect(try await store.audio(key: "0123456789abcdef0123456789abcdef")?.bytes == clip)
+        }
+    }
+
     @Test(arguments: StoreEngine.available)
     func theStoreNamesItsEngineAndAnswersPing(engine: StoreEngine) async throws {
         try await engine.withStore { store in
