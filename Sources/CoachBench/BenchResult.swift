@@ -24,6 +24,8 @@ public struct BenchResult: Sendable, Codable, Equatable {
     public var holdsByQuestion: [Int]
     /// The server's peak resident memory, from its /metrics; nil when it does not say.
     public var peakResidentBytes: Int?
+    /// `HostProbe.seconds()` just before the run: how fast the shared host was; nil when not probed.
+    public var hostProbeSeconds: Double?
     /// Webhooks by the second of the run they were sent in: how latency follows the load.
     public var timeline: [LoadSecond]
 

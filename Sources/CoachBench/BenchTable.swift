@@ -26,6 +26,7 @@ public enum BenchTable {
         row("holds") { holds($0) }
         row("peak RSS") { $0.peakResidentBytes.map { String(format: "%.0f MB", Double($0) / 1_048_576) } ?? "n/a" }
         row("wall time") { String(format: "%.1f s", $0.wallSeconds) }
+        row("host probe") { $0.hostProbeSeconds.map { format($0 * 1000) + " ms (lower is faster)" } ?? "n/a" }
 
         let nameWidth = rows.map(\.0.count).max() ?? 0
         let widths = results.indices.map { column in rows.map { $0.1[column].count }.max() ?? 0 }

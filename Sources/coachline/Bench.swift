@@ -155,11 +155,15 @@ struct Bench: AsyncParsableCommand {
     private func measure(_ plan: BenchPlan, target: BenchTarget, logger: Logger) async throws -> BenchResult {
         let client = BenchRunner.makeClient(calls: plan.calls)
         let runner = BenchRunner(plan: plan, target: target, client: client, logger: logger)
-        status("\(plan.design.title): \(plan.calls) calls against \(target.baseURL)")
+        let probe = HostProbe.seconds()
+        status(
+            "\(plan.design.title): \(plan.calls) calls against \(target.baseURL) (host probe "
+                + String(format: "%.0f ms", probe * 1000) + ")")
         do {
-            let result = try await runner.run { done in
+            var result = try await runner.run { done in
                 if done % max(1, plan.calls / 4) == 0 { status("  \(done)/\(plan.calls) calls finished") }
             }
+            result.hostProbeSeconds = probe
             try await client.shutdown()
             return result
         } catch {

@@ -1,4 +1,3 @@
-import CoachBench
 import CoachFakes
 import CoachServer
 import CoachStore
@@ -7,6 +6,8 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+
+@testable import CoachBench
 
 /// A small run of the real benchmark, to prove it works end to end: in-process server, fakes,
 /// TwilioSim over real sockets, on each engine and in both designs. The numbers come from
@@ -86,21 +87,35 @@ import Testing
     @Test func theTableAndJSONCarryEveryReportedNumber() throws {
         let measurement = CallMeasurement(
             events: [], exchanges: [], violations: ["x: broke"], endedBy: .applicationError)
-        let result = BenchResult(
+        var result = BenchResult(
             plan: Self.plan(.ahead), engine: "sqlite", wallSeconds: 2, measurements: [measurement],
             peakResidentBytes: 50 * 1_048_576)
+        let unprobed = BenchTable.render([result]).split(separator: "\n").first { $0.hasPrefix("host probe") }
+        #expect(unprobed?.hasSuffix(" n/a") == true, "\(unprobed ?? "no host probe row")")
+        result.hostProbeSeconds = 0.131
         let table = BenchTable.render([result])
         for label in [
             "design", "database", "completed", "errors", "webhooks/s", "webhook p50/p95/p99/max",
-            "busiest second", "caller wait p50/p95/max", "greeting p50/p95/max", "peak RSS",
+            "busiest second", "caller wait p50/p95/max", "greeting p50/p95/max", "peak RSS", "host probe",
         ] {
             #expect(table.contains(label), "\(table)")
         }
         #expect(table.contains("0.0 % (0/1)"))
         #expect(table.contains("50 MB"))
+        #expect(table.contains("131 ms (lower is faster)"))
         let decoded = try JSONDecoder().decode(BenchResult.self, from: JSONEncoder().encode(result))
         #expect(decoded == result)
         #expect(decoded.errorSamples == ["x: broke"])
+    }
+}
+
+@Suite struct HostProbeTests {
+    /// The probe times real work: a positive, finite time, for work that reads its table.
+    @Test func theProbeTimesItsWork() {
+        let once = HostProbe.seconds(rounds: 1)
+        #expect(once > 0 && once.isFinite)
+        #expect(HostProbe.work([1, 2, 3, 4]) == HostProbe.work([1, 2, 3, 4]))
+        #expect(HostProbe.work([1, 2, 3, 4]) != HostProbe.work([5, 6, 7, 8]), "the work reads the table")
     }
 }
 
