@@ -103,7 +103,7 @@ struct TranscriptTokenizer: Sendable {
             let boundary = tokens.isEmpty ? TokenBoundary.sentence : Self.boundary(of: gap)
             if !tokens.isEmpty {
                 tokens[tokens.count - 1].boundaryAfter = boundary
-                tokens[tokens.count - 1].questionAfter = gap.contains("?")
+                tokens[tokens.count - 1].questionAfter = gap.contains(Character("?"))
             }
             var text = String(characters[position..<end]).lowercased()
             // Foundation's replacing on every word was most of the analysis's CPU; few words need it.
@@ -122,7 +122,7 @@ struct TranscriptTokenizer: Sendable {
             gap = ""
             position = end
         }
-        if !tokens.isEmpty { tokens[tokens.count - 1].questionAfter = gap.contains("?") }
+        if !tokens.isEmpty { tokens[tokens.count - 1].questionAfter = gap.contains(Character("?")) }
         return TokenizedTranscript(text: transcript, tokens: tokens)
     }
 
@@ -162,7 +162,8 @@ struct TranscriptTokenizer: Sendable {
         if gap.contains(where: { $0 == "?" || $0 == "!" }) { return .sentence }
         let stops = gap.filter { $0 == "." }.count
         // An ellipsis is a trailing-off pause, not the end of a sentence.
-        if gap.contains("\u{2026}") || stops >= 2 { return .clause }
+        // A Character, not a string: the string overload is Foundation's search.
+        if gap.contains(Character("\u{2026}")) || stops >= 2 { return .clause }
         if stops == 1 { return .sentence }
         let pauses: Set<Character> = [",", ";", ":", "-", "\u{2013}", "\u{2014}", "(", ")", "\n", "\r\n"]
         return gap.contains(where: { pauses.contains($0) }) ? .clause : .none
