@@ -728,6 +728,20 @@ extension SQLStore {
         ).run()
     }
 
+    /// Every wording stored for `owner`, by the template it was made from: for a caller whose template
+    /// is known only after other reads, so the lookup can go out beside them.
+    public func drafts(kind: String, owner: String) async throws -> [String: String] {
+        let rows = try await reader.raw(
+            "SELECT template, worded FROM worded_drafts WHERE kind = \(bind: kind) AND owner = \(bind: owner)"
+        ).all()
+        var wordings: [String: String] = [:]
+        for row in rows {
+            wordings[try row.decode(column: "template", as: String.self)] = try row.decode(
+                column: "worded", as: String.self)
+        }
+        return wordings
+    }
+
     /// The wording of `template`, if a draft was made from exactly that template.
     public func draft(kind: String, owner: String, template: String) async throws -> String? {
         try await reader.raw(

@@ -26,6 +26,7 @@ import TwilioSim
         #expect(last.endsWithHangup)
         #expect(last.body.contains("One thing you did well"))
         #expect(last.body.contains("One thing to work on"))
+        #expect(last.body.contains("You answered 5 questions."))
         // Twilio's callbacks: 5 transcriptions, 5 recording statuses, 1 call status, all accepted.
         #expect(report.callbacks.count == 11)
         #expect(report.callbacks.allSatisfy { $0.status == 204 })
@@ -43,6 +44,22 @@ import TwilioSim
         let first = try #require(answers.first?.recordingSid)
         #expect(try await store.recording(sid: first)?.transcript == Moves.answers[0])
         try await store.shutdown()
+    }
+
+    /// The debrief counts the answers that said something. The last answer's row is read beside its own
+    /// write, so it is counted from what Twilio sent as well as from what was stored.
+    @Test(arguments: [1, 4])
+    func anAnswerWithNothingSaidIsNotCounted(silent: Int) async throws {
+        let line = try await TestLine.start()
+        var steps = Moves.interview()
+        steps[1 + silent] = .press("#")
+        let report = try await line.call(steps)
+        try await line.stop()
+
+        #expect(report.isClean, "\(report.violations)")
+        #expect(report.endedBy == .hangupVerb)
+        let last = try #require(report.exchanges(to: "/webhook/response").last)
+        #expect(last.body.contains("You answered 4 questions."), "\(last.body)")
     }
 
     @Test func roleThenInterviewAsksRoleQuestions() async throws {

@@ -389,6 +389,13 @@ import Testing
             #expect(try await store.draft(kind: "progress", owner: Sample.phone, template: template) == "Progress.")
             #expect(try await store.draft(kind: "debrief", owner: "s1", template: "Changed.") == "Reworded.")
             #expect(try await rowCount(store, "worded_drafts") == 3)
+
+            // All of an owner's wordings at once, by template, for a caller who learns the template later.
+            #expect(
+                try await store.drafts(kind: "debrief", owner: "s1") == [template: "Again.", "Changed.": "Reworded."])
+            #expect(try await store.drafts(kind: "progress", owner: Sample.phone) == [template: "Progress."])
+            #expect(try await store.drafts(kind: "progress", owner: "s1").isEmpty)
+            #expect(try await store.drafts(kind: "debrief", owner: "s2").isEmpty)
         }
     }
 

@@ -167,6 +167,9 @@ public struct CallService: Sendable {
         async let following: Void =
             followingQueued
             ? preparer.prepare(callSid: callSid, number: number + 2, role: session.role, session: session) : ()
+        // The last answer: what its debrief is made of is read beside the answer's own write, not after it.
+        async let closing: DebriefFacts? =
+            !moving && ending != .hangup ? debriefFacts(session: session) : nil
         let asked = questions.first { $0.number == number }?.question
         let question = asked ?? Question(id: "unknown", text: "", competency: .problemSolving, origin: .bank)
         try await store.saveAnswer(
@@ -184,14 +187,30 @@ public struct CallService: Sendable {
             return TwiMLDocument([.hangup])
         }
         if let next = try await nextQuestion { return next }
-        // The last answer is still being transcribed: the debrief covers the ones before it, which
-        // also makes its text known early enough to be voiced in advance.
-        let analyses = try await store.analyses(sessionID: session.id, before: session.total)
-        let answered = try await store.answers(sessionID: session.id).filter { $0.durationSeconds > 0 }.count
-        let debrief = try await drafts.spoken(
-            .debrief, owner: session.id, template: Debrief.text(analyses: analyses, answered: answered))
+        let facts = if let read = try await closing { read } else { try await debriefFacts(session: session) }
+        // The answers were read beside this one's write: this one counts as it was stored, or as it came.
+        let earlier = facts.answers.filter { $0.number != number && $0.durationSeconds > 0 }.count
+        let this = facts.answers.first { $0.number == number }?.durationSeconds ?? duration
+        let template = Debrief.text(analyses: facts.analyses, answered: earlier + (this > 0 ? 1 : 0))
+        let debrief = facts.wordings.spoken(template)
         try await store.finishSession(id: session.id, status: .completed, debrief: debrief)
         return flow.finish(debrief: debrief, preface: heard)
+    }
+
+    /// What the debrief is made of, read in one round. The last answer is still being transcribed: the
+    /// debrief covers the ones before it, which also makes its text known early enough to be worded and
+    /// voiced in advance.
+    private struct DebriefFacts: Sendable {
+        let analyses: [AnswerAnalysis]
+        let answers: [AnswerRecord]
+        let wordings: SpokenDrafts.Wordings
+    }
+
+    private func debriefFacts(session: SessionRecord) async throws -> DebriefFacts {
+        async let analyses = store.analyses(sessionID: session.id, before: session.total)
+        async let answers = store.answers(sessionID: session.id)
+        async let wordings = drafts.wordings(.debrief, owner: session.id)
+        return DebriefFacts(analyses: try await analyses, answers: try await answers, wordings: try await wordings)
     }
 
     /// The Record action's recording, with the provider's transcription queued when it has one.

@@ -54,4 +54,17 @@ struct SpokenDrafts: Sendable {
         guard writer != nil else { return template }
         return try await store.draft(kind: kind.rawValue, owner: owner, template: template) ?? template
     }
+
+    /// Every wording of `owner`'s texts, to be read before the template is known (`Wordings.spoken`).
+    func wordings(_ kind: Kind, owner: String) async throws -> Wordings {
+        guard writer != nil else { return Wordings(byTemplate: [:]) }
+        return Wordings(byTemplate: try await store.drafts(kind: kind.rawValue, owner: owner))
+    }
+
+    struct Wordings: Sendable {
+        let byTemplate: [String: String]
+
+        /// The same choice as `SpokenDrafts.spoken`: the wording made from `template`, or the template.
+        func spoken(_ template: String) -> String { byTemplate[template] ?? template }
+    }
 }
