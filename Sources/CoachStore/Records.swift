@@ -158,3 +158,16 @@ public struct RecordingUpdate: Sendable {
         self.speechTiming = speechTiming
     }
 }
+
+/// Synthesised audio to store under `key` (a hash of voice and text).
+public struct AudioClip: Sendable, Equatable {
+    public let key: String
+    public let contentType: String
+    public let bytes: Data
+
+    public init(key: String, contentType: String, bytes: Data) {
+        self.key = key
+        self.contentType = contentType
+        self.bytes = bytes
+    }
+}

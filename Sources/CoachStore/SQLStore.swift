@@ -426,9 +426,12 @@ extension SQLStore {
     /// role now (a preparation that started before the caller chose a role lost the race); the check
     /// is in the statement, so a late stale writer can never replace the right one. Returns the
     /// question that is stored now, which callers must use.
+    ///
+    /// `clip`, when given, is the question's audio, not yet stored: on PostgreSQL it goes in the same
+    /// statement (one round trip fewer for every voiced question), on SQLite just before it.
     public func savePreparedQuestion(
         callSid: String, number: Int, question: Question, roleKey: String, audioKey: String?,
-        status: PreparedQuestion.Status = .ready, notifying notice: Notice? = nil
+        status: PreparedQuestion.Status = .ready, notifying notice: Notice? = nil, clip: AudioClip? = nil
     ) async throws -> PreparedQuestion {
         let upsert: SQLQueryString = """
             INSERT INTO questions (call_sid, number, question_id, text, competency, origin, role_key, audio_key,
@@ -445,17 +448,22 @@ extension SQLStore {
                   (SELECT role_key FROM calls WHERE calls.call_sid = excluded.call_sid), 'general')
             RETURNING *
             """
-        // On PostgreSQL other instances hear of a stored question in the same statement: one round trip
-        // on the way to a caller who may be on hold for it.
-        let statement: SQLQueryString =
-            if let notice, isPostgres {
-                """
-                WITH saved AS (\(upsert))
+        // On PostgreSQL the audio is stored and other instances hear of the question in the same
+        // statement: one round trip on the way to a caller who may be on hold for it.
+        var with: [SQLQueryString] = []
+        if let clip {
+            if isPostgres { with.append("clip AS (\(Self.audioInsert(clip)))") } else { try await saveAudio(clip) }
+        }
+        let statement: SQLQueryString
+        if let notice, isPostgres {
+            with.append("saved AS (\(upsert))")
+            statement = """
+                WITH \(with.joined(separator: ", "))
                 SELECT saved.*, pg_notify(\(bind: notice.channel), \(bind: notice.payload)) AS notified FROM saved
                 """
-            } else {
-                upsert
-            }
+        } else {
+            statement = with.isEmpty ? upsert : "WITH \(with.joined(separator: ", ")) \(upsert)"
+        }
         let written = try await database.raw(statement).first(decoding: QuestionRow.self, with: Self.snake)?.prepared
         // Nothing returned: the stored question stays (asked, or prepared for the current role). Read it.
         if let written { return written }
@@ -768,13 +776,20 @@ extension SQLStore {
     }
 
     public func saveAudio(key: String, contentType: String, bytes: Data) async throws {
-        try await database.raw(
-            """
-            INSERT INTO audio (key, content_type, bytes, created_at)
-            VALUES (\(bind: key), \(bind: contentType), \(bind: bytes), \(bind: Clock.now()))
-            ON CONFLICT (key) DO NOTHING
-            """
-        ).run()
+        try await saveAudio(AudioClip(key: key, contentType: contentType, bytes: bytes))
+    }
+
+    public func saveAudio(_ clip: AudioClip) async throws {
+        try await database.raw(Self.audioInsert(clip)).run()
+    }
+
+    /// The first stored under a key wins: the key is a hash of what was said, so any copy is the same.
+    static func audioInsert(_ clip: AudioClip) -> SQLQueryString {
+        """
+        INSERT INTO audio (key, content_type, bytes, created_at)
+        VALUES (\(bind: clip.key), \(bind: clip.contentType), \(bind: clip.bytes), \(bind: Clock.now()))
+        ON CONFLICT (key) DO NOTHING
+        """
     }
 }
 

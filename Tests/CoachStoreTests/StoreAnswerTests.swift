@@ -215,6 +215,39 @@ import Testing
         }
     }
 
+    /// A voiced question's audio goes in with it (on PostgreSQL in the same statement, with or without a
+    /// notice), and stays even when the question itself gives way to one stored before it.
+    @Test(arguments: StoreEngine.available)
+    func aQuestionIsStoredWithItsAudio(engine: StoreEngine) async throws {
+        try await engine.withStore { store in
+            _ = try await store.beginCall(callSid: "CA1", caller: .withheld)
+            let clip = { (key: String) in AudioClip(key: key, contentType: "audio/wav", bytes: Data(key.utf8)) }
+            let notice = Notice(channel: "coachline_test", payload: "ready:CA1:1")
+            let first = try await store.savePreparedQuestion(
+                callSid: "CA1", number: 1, question: Sample.question("first"), roleKey: "general",
+                audioKey: "k1", notifying: notice, clip: clip("k1"))
+            #expect(first.audioKey == "k1")
+            #expect(try await store.audio(key: "k1")?.bytes == Data("k1".utf8))
+            _ = try await store.savePreparedQuestion(
+                callSid: "CA1", number: 2, question: Sample.question("second"), roleKey: "general",
+                audioKey: "k2", clip: clip("k2"))
+            #expect(try await store.audio(key: "k2")?.contentType == "audio/wav")
+
+            // Question 1 is stored already: it stays, and the late one's audio is kept for whoever says it.
+            let late = try await store.savePreparedQuestion(
+                callSid: "CA1", number: 1, question: Sample.question("late"), roleKey: "general",
+                audioKey: "k3", notifying: notice, clip: clip("k3"))
+            #expect(late == first)
+            #expect(try await store.hasAudio(key: "k3"))
+            // The same audio again changes nothing: the first stored under a key wins.
+            _ = try await store.savePreparedQuestion(
+                callSid: "CA1", number: 3, question: Sample.question("third"), roleKey: "general",
+                audioKey: "k1", clip: AudioClip(key: "k1", contentType: "audio/wav", bytes: Data("other".utf8)))
+            #expect(try await store.audio(key: "k1")?.bytes == Data("k1".utf8))
+            #expect(try await store.preparedQuestions(callSid: "CA1").map(\.audioKey) == ["k1", "k2", "k1"])
+        }
+    }
+
     @Test(arguments: StoreEngine.available)
     func theFirstPreparedQuestionStaysAndAnAskedOneIsNeverReplaced(engine: StoreEngine) async throws {
         try await engine.withStore { store in

@@ -38,15 +38,30 @@ public struct AudioLibrary: Sendable {
         key.count == 32 && key.allSatisfy { $0.isHexDigit && !$0.isUppercase }
     }
 
-    /// Returns the key of `text` in the synthesizer's voice, synthesising it if needed.
+    /// Returns the key of `text` in the synthesizer's voice, synthesising and storing it if needed.
     func audioKey(for text: String, synthesizer: any SpeechSynthesizer) async throws -> String {
-        let key = Self.key(voice: synthesizer.voiceIdentity, text: text)
-        if try await has(key: key) { return key }
-        let bytes = try await synthesizer.synthesize(text)
-        try await store.saveAudio(key: key, contentType: Self.contentType, bytes: Data(bytes))
-        recent.insert(key, AudioBytesCache.Entry(contentType: Self.contentType, bytes: ByteBuffer(bytes: bytes)))
-        known.insert(key)
+        let (key, clip) = try await audio(for: text, synthesizer: synthesizer)
+        if let clip {
+            try await store.saveAudio(clip)
+            remember(clip)
+        }
         return key
+    }
+
+    /// The key of `text` in the synthesizer's voice, and its audio when it still has to be stored:
+    /// for a caller that stores it with what plays it, then calls `remember`.
+    func audio(for text: String, synthesizer: any SpeechSynthesizer) async throws -> (key: String, clip: AudioClip?) {
+        let key = Self.key(voice: synthesizer.voiceIdentity, text: text)
+        if try await has(key: key) { return (key, nil) }
+        let bytes = try await synthesizer.synthesize(text)
+        return (key, AudioClip(key: key, contentType: Self.contentType, bytes: Data(bytes)))
+    }
+
+    /// `clip` is stored now: this process serves it from memory and knows not to ask for it.
+    func remember(_ clip: AudioClip) {
+        recent.insert(
+            clip.key, AudioBytesCache.Entry(contentType: clip.contentType, bytes: ByteBuffer(bytes: clip.bytes)))
+        known.insert(clip.key)
     }
 
     /// Whether audio for `key` is stored; the database is asked only about keys this process does not know.

@@ -79,13 +79,14 @@ struct QuestionPreparer: Sendable {
     func run(_ key: Key) async throws {
         guard let request = try await context(for: key) else { return }
         let question = await writeQuestion(request, key: key)
-        let audioKey = await synthesize(question.text, key: key)
+        let voiced = await synthesize(question.text, key: key)
         // A worker shutting down hands the job back rather than store a deadline's fallback.
         try Task.checkCancellation()
         let ready = Signals.questionReady(callSid: key.callSid, number: key.number)
         _ = try await store.savePreparedQuestion(
             callSid: key.callSid, number: key.number, question: question, roleKey: request.role.key,
-            audioKey: audioKey, notifying: queue.notice(of: ready))
+            audioKey: voiced?.key, notifying: queue.notice(of: ready), clip: voiced?.clip)
+        if let clip = voiced?.clip { audio.remember(clip) }
         await queue.signals.signal(ready)
     }
 
@@ -156,12 +157,13 @@ struct QuestionPreparer: Sendable {
         }
     }
 
-    private func synthesize(_ text: String, key: Key) async -> String? {
+    /// The question's audio key, and its audio when it is new: stored with the question, in one statement.
+    private func synthesize(_ text: String, key: Key) async -> (key: String, clip: AudioClip?)? {
         guard let synthesizer = providers.speech else { return nil }
         let audio = self.audio
         do {
             return try await withDeadline(seconds: providers.speechDeadlineSeconds) {
-                try await audio.audioKey(for: text, synthesizer: synthesizer)
+                try await audio.audio(for: text, synthesizer: synthesizer)
             }
         } catch {
             logger.warning(
