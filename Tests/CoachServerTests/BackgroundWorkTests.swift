@@ -240,6 +240,33 @@ struct WorkerLine {
         }
     }
 
+    /// Work queued while the background limit is reached does not wake the loop for a claim that could
+    /// take nothing (under load a third of all claims were those); a finished job's freed slot does, and
+    /// every job runs.
+    @Test func workTheLimitHoldsBackWakesNoClaim() async throws {
+        let performer = Gated()
+        let line = try await WorkerLine(
+            performer: performer,
+            options: .init(
+                concurrency: 3, pollSeconds: 60, urgentKinds: ["question"], busyBackgroundFloor: 1,
+                followsSchedulingLag: false),
+            attached: true)
+        let (store, queue, worker) = (line.store, line.queue, line.worker)
+        await worker.start()
+        await queue.enqueue(.voice(text: "first"))
+        try await performer.waitUntilStarted(1)
+        let claimsBefore = await worker.loopClaims
+        for index in 1...2 { await queue.enqueue(.voice(text: "line \(index)")) }
+        #expect(try await store.jobs(state: .queued).count == 2)
+        try await Task.sleep(for: .milliseconds(100))  // a woken loop claims within a millisecond or two
+        #expect(await worker.loopClaims == claimsBefore)
+        await performer.release()
+        try await line.waitUntilDone(3)
+        #expect(try await store.jobs(state: .done).count == 3)
+        await worker.stop()
+        try await store.shutdown()
+    }
+
     /// Work the process's own worker has room for is stored claimed by it and runs at once: no claim,
     /// no wake-up. With no room, it is queued for any worker, and runs when a slot frees.
     @Test func workWithRoomIsClaimedAsItIsQueued() async throws {

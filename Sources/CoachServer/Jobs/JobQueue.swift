@@ -58,8 +58,7 @@ struct JobQueue: Sendable {
             // Other instances' workers hear of it through NOTIFY, sent by the same statement.
             let queued = try await store.enqueue(job, notifying: notice(of: Signals.jobs))
             guard queued else { return }
-            await local.worker?.noteQueued()
-            await signals.signal(Signals.jobs)
+            if await local.worker?.noteQueued(kind: work.kind) ?? true { await signals.signal(Signals.jobs) }
         } catch {
             recent.remove(key)  // not queued: the next request for it tries again
             // The work is lost, not the call: every reader has a fallback (bank question, Twilio's

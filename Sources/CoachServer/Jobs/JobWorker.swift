@@ -33,6 +33,8 @@ actor JobWorker {
         /// While this process's threads are saturated, jobs of the other kinds run fewer at once, down
         /// to this many (nil: never fewer than `concurrency`). See `BackgroundLimit`.
         var busyBackgroundFloor: Int? = nil
+        /// Whether that limit follows the scheduling lag; off, it stays at its floor (for tests).
+        var followsSchedulingLag = true
     }
 
     nonisolated let id: String
@@ -58,6 +60,8 @@ actor JobWorker {
     private var backgroundMayWait = true
     /// Jobs handed back unfinished by `stop()`, over this worker's life.
     private(set) var handedBack = 0
+    /// Claims the loop made, over this worker's life.
+    private(set) var loopClaims = 0
     /// Slots promised to `JobQueue` for jobs it is storing as claimed by this worker (`reserve`).
     private var reserved = 0
     private var reservedBackground = 0
@@ -83,7 +87,9 @@ actor JobWorker {
         guard loop == nil, options.concurrency > 0 else { return }
         if let floor = options.busyBackgroundFloor, !options.urgentKinds.isEmpty {
             backgroundLimit = BackgroundLimit(floor: floor, ceiling: options.concurrency)
-            probe = Task(priority: StoreLane.urgentJob.taskPriority) { await self.probeSchedulingLag() }
+            if options.followsSchedulingLag {
+                probe = Task(priority: StoreLane.urgentJob.taskPriority) { await self.probeSchedulingLag() }
+            }
         }
         // Claims hand out the next questions, and maintenance is the jobs' own: both queue with the
         // questions for PostgreSQL's connections and the CPU, behind webhooks (`StoreLane`).
@@ -210,6 +216,7 @@ actor JobWorker {
             var leftSome = free <= 0
             if free > 0 {
                 do {
+                    loopClaims += 1
                     (claimed, leftSome) = try await claim(free: free)
                 } catch {
                     logger.error("could not claim jobs", metadata: ["error": "\(error)"])
@@ -247,10 +254,17 @@ actor JobWorker {
         return (jobs, backgroundMayWait)
     }
 
-    /// This process queued a job for any worker (this one had no room for it): due jobs are waiting.
-    func noteQueued() {
+    /// This process queued a job of `kind` for any worker (this one had no room for it): due jobs are
+    /// waiting. Returns whether a claim could take it now. When the background limit is reached for its
+    /// kind, waking the loop would only make an empty claim (under load, a third of all claims were
+    /// those): the next background job to finish wakes it, and so does a limit that grows.
+    func noteQueued(kind: String) -> Bool {
         moreMayBeDue = true
         backgroundMayWait = true
+        guard loop != nil else { return true }
+        guard inFlight.count + reserved < options.concurrency else { return false }  // a finishing job wakes it
+        guard !isUrgent(kind), let cap = backgroundLimit?.current else { return true }
+        return backgroundInFlight.count + reservedBackground < cap
     }
 
     /// How late a short sleep wakes, at the questions' priority, is how long work at that priority
@@ -259,7 +273,12 @@ actor JobWorker {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             do { try await Task.sleep(for: BackgroundLimit.probeInterval) } catch { return }
+            let before = backgroundLimit?.current ?? 0
             backgroundLimit?.observe(lag: ContinuousClock.now - started - BackgroundLimit.probeInterval)
+            // Room for one more: jobs queued while the limit was reached are waiting for it.
+            if let now = backgroundLimit?.current, now > before, backgroundMayWait {
+                await signals.signal(Signals.jobs)
+            }
         }
     }
 
