@@ -148,7 +148,7 @@ enum Migrations {
         Step(
             // Speech barely compresses, yet PostgreSQL tried to compress every clip before storing it out
             // of line: pglz_compress was the costliest of its own functions in a 200-call run
-            // (docs/benchmarks.md, fix 66). EXTERNAL stores large values out of line as they are. It
+            // (docs/benchmarks-history.md, fix 66). EXTERNAL stores large values out of line as they are. It
             // applies to rows stored from now on; stored clips stay as they are.
             version: 11, name: "audio stored uncompressed",
             statements: [],

@@ -37,7 +37,7 @@ struct GatedPool: Sendable {
     /// A question's statement waits at most a quarter second behind callers', another job's a second,
     /// so no job waits forever on a line whose webhooks alone keep every connection busy. Shorter
     /// bounds (20 to 100 ms) gave the questions back the turns that made webhooks fast, and webhook
-    /// p99 at 200 calls went back to where the shared queue had it (docs/benchmarks.md, fix 62).
+    /// p99 at 200 calls went back to where the shared queue had it (docs/benchmarks-history.md, fix 62).
     static func gate(connections: Int, servesCallers: Bool) -> PriorityGate {
         PriorityGate(
             permits: connections, jobsAtMost: servesCallers ? max(1, connections * 3 / 10) : connections,

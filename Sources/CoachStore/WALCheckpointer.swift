@@ -12,7 +12,7 @@ import SQLKit
 /// 25 MB a second at 250 calls). While this connection's checkpoint runs, the writer's is skipped and
 /// tried again at its next commit. This connection's checkpoints are PASSIVE: they neither wait for nor
 /// block readers and writers, and they copy and sync most of the log before the writer gets to it
-/// (docs/benchmarks.md, fix 64).
+/// (docs/benchmarks-history.md, fix 64).
 final class WALCheckpointer: Sendable {
     static let defaultInterval: Duration = .milliseconds(250)
 

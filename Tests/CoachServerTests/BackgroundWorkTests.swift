@@ -268,7 +268,8 @@ struct WorkerLine {
     }
 
     /// Work the process's own worker has room for is stored claimed by it and runs at once: no claim,
-    /// no wake-up. With no room, it is queued for any worker, and runs when a slot frees.
+    /// no wake-up. With no room, other work is queued for any worker and runs when a slot frees; the
+    /// next question of a call starts at once all the same, beyond the worker's concurrency.
     @Test func workWithRoomIsClaimedAsItIsQueued() async throws {
         let performer = Gated()
         let line = try await performer.questionLine(concurrency: 1)
@@ -279,14 +280,22 @@ struct WorkerLine {
         let running = try #require(try await store.job(id: first.key))
         #expect(running.state == .running && running.worker == worker.id && running.attempts == 1)
         #expect(running.updatedAt == running.createdAt)
-        // The one slot is taken: the next is queued for whichever worker frees first.
-        let second = BackgroundWork.question(callSid: "CA1", number: 2, roleKey: "general")
+        // The one slot is taken: other work is queued for whichever worker frees first...
+        let voice = BackgroundWork.voice(text: "a prompt")
+        await queue.enqueue(voice)
+        #expect(try await store.job(id: voice.key)?.state == .queued)
+        // ...but another call's next question is not made to wait for it.
+        let second = BackgroundWork.question(callSid: "CA2", number: 2, roleKey: "general")
         await queue.enqueue(second)
-        #expect(try await store.job(id: second.key)?.state == .queued)
+        let beyond = try #require(try await store.job(id: second.key))
+        #expect(beyond.state == .running && beyond.worker == worker.id && beyond.updatedAt == beyond.createdAt)
+        try await performer.waitUntilStarted(2)
+        #expect(await worker.running == 2)
         await performer.release()
-        try await line.waitUntilDone(2)
-        #expect(try await store.jobs(state: .done).map(\.id).sorted() == [first.key, second.key].sorted())
-        #expect(await performer.started == [first.key, second.key])
+        try await line.waitUntilDone(3)
+        #expect(
+            try await store.jobs(state: .done).map(\.id).sorted() == [first.key, second.key, voice.key].sorted())
+        #expect(await performer.started == [first.key, second.key, voice.key])
         await worker.stop()
         // A stopped worker takes nothing: work is queued.
         let third = BackgroundWork.question(callSid: "CA1", number: 3, roleKey: "general")
@@ -351,8 +360,9 @@ struct WorkerLine {
         try await line.store.shutdown()
     }
 
-    /// A question left queued because every slot was taken is taken at once when a caller is held
-    /// for it, beyond the worker's concurrency, and runs at callers' priority.
+    /// A question left queued (by an instance without a worker, say) while every slot here is taken
+    /// is taken at once when a caller is held for it, beyond the worker's concurrency, and runs at
+    /// callers' priority.
     @Test func aQueuedQuestionACallerIsHeldForIsTakenAtOnce() async throws {
         let performer = Gated()
         let line = try await performer.questionLine(concurrency: 1)
@@ -360,7 +370,8 @@ struct WorkerLine {
         let ahead = BackgroundWork.question(callSid: "CA1", number: 3, roleKey: "general")
         let held = BackgroundWork.question(callSid: "CA2", number: 2, roleKey: "general")
         await queue.enqueue(ahead)
-        await queue.enqueue(held)
+        // Queued by another instance (this one would have started it at once), behind a slot taken.
+        try await store.enqueue(NewJob(key: held.key, kind: held.kind, payload: held.payload))
         #expect(try await store.job(id: held.key)?.state == .queued)
         await worker.escalate(jobID: held.key)
         try await performer.waitUntilStarted(2)

@@ -48,7 +48,7 @@ public struct Settings: Sendable {
         ),
         .init(
             "JOB_CONCURRENCY", "64",
-            "Background jobs one process runs at once (0 to 256). They mostly wait on providers, so this is far above the core count: 200 calls on one process keep about 40 busy. 0 makes a web-only process; `coachline work` runs jobs only."
+            "Background jobs one process runs at once (0 to 256). They mostly wait on providers, so this is far above the core count: 200 calls on one process keep about 40 busy. The next question of a call on this process starts when it is asked for, beyond this number if every slot is taken. 0 makes a web-only process; `coachline work` runs jobs only."
         ),
         .init(
             "JOB_BUSY_FLOOR", "8",

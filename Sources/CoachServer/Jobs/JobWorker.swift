@@ -129,13 +129,18 @@ actor JobWorker {
     var running: Int { inFlight.count }
 
     /// Promises a slot for a job of `kind` that the caller is about to store as claimed by this
-    /// worker (`SQLStore.enqueueClaimed`), within the same limits a claim keeps. Nil when there is no
-    /// room, or the worker is not running: the job is then queued for any worker. Every slot given
+    /// worker (`SQLStore.enqueueClaimed`). Nil when there is no room, or the worker is not running: the
+    /// job is then queued for any worker. An urgent job (the next question of a call in progress) always
+    /// gets one, beyond `concurrency` if every slot is taken: it mostly waits on providers, a call has
+    /// at most two at a time, and one queued for a slot was late for its caller (under load, every
+    /// slot taken is when jobs are slowest). Work of other kinds stays within the limits a claim
+    /// keeps, and while urgent work runs beyond `concurrency` nothing else is claimed. Every slot given
     /// must come back through `adopt` or `cancel`.
     func reserve(kind: String) -> JobSlot? {
-        guard loop != nil, inFlight.count + reserved < options.concurrency else { return nil }
+        guard loop != nil else { return nil }
         let background = !isUrgent(kind)
         if background {
+            guard inFlight.count + reserved < options.concurrency else { return nil }
             // Due jobs left in the queue (a question, say) come first: a new transcription must not take
             // the slot that just freed for them.
             guard !moreMayBeDue else { return nil }
@@ -168,8 +173,8 @@ actor JobWorker {
     }
 
     /// A caller is waiting for job `id` right now (held for its question): if it runs here, it goes
-    /// on at callers' priority; if it is still queued (every slot was taken when it came), this worker
-    /// takes it at once, beyond its concurrency. Questions run below webhooks so webhooks stay fast;
+    /// on at callers' priority; if it is still queued (by another instance, without a worker), this
+    /// worker takes it at once, beyond its concurrency. Questions run below webhooks so webhooks stay fast;
     /// one a caller is already on hold for is as urgent as any webhook, and must not wait for a slot
     /// behind questions nobody is waiting for yet.
     func escalate(jobID id: String) {
@@ -391,7 +396,7 @@ extension Duration {
 /// threads; when those are saturated, as scheduling lag shows, running fewer background jobs at once
 /// gives webhooks their turn sooner, and urgent jobs (the next question) are never limited. It halves
 /// while the lag is high and recovers one job per calm probe (AIMD), so a line with CPU to spare runs
-/// at the full `JOB_CONCURRENCY` (docs/benchmarks.md, fix 33).
+/// at the full `JOB_CONCURRENCY` (docs/benchmarks-history.md, fix 33).
 struct BackgroundLimit: Sendable {
     static let probeInterval: Duration = .milliseconds(25)
     /// Lag above this means threads are saturated; below `calm`, there is room to spare.

@@ -5,7 +5,7 @@ import CoachStore
 /// thread. On Linux, libdispatch runs each task priority on threads of its own, at its own nice value:
 /// high at −2 (0 for a process not allowed to raise it), medium at 0, background at 10. So callers'
 /// work no longer queues behind the jobs' on the same two threads, and the kernel lets background
-/// work run only on CPU the line does not need (docs/benchmarks.md, fix 63).
+/// work run only on CPU the line does not need (docs/benchmarks-history.md, fix 63).
 extension StoreLane {
     public var taskPriority: TaskPriority {
         switch self {

@@ -10,7 +10,7 @@ public struct TwilioParameters: Sendable {
     /// them in text, which would lose the whole callback.
     public init(pairs: [(String, String)], query: [String: String] = [:]) {
         // A byte scan: `contains("\u{0}")` took Foundation's string search, for every parameter of
-        // every webhook (docs/benchmarks.md, round thirteen).
+        // every webhook (docs/benchmarks-history.md, round thirteen).
         self.pairs = pairs.map {
             ($0.0, $0.1.utf8.contains(0) ? $0.1.replacingOccurrences(of: "\u{0}", with: "") : $0.1)
         }
