@@ -775,10 +775,6 @@ extension SQLStore {
         try await reader.raw("SELECT key FROM audio WHERE key = \(bind: key)").first() != nil
     }
 
-    public func saveAudio(key: String, contentType: String, bytes: Data) async throws {
-        try await saveAudio(AudioClip(key: key, contentType: contentType, bytes: bytes))
-    }
-
     public func saveAudio(_ clip: AudioClip) async throws {
         try await database.raw(Self.audioInsert(clip)).run()
     }

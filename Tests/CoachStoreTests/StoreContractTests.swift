@@ -385,7 +385,8 @@ func isBetween(_ date: Date?, _ from: Date, _ to: Date) -> Bool {
         try await StoreEngine.postgres.withStore { store in
             // A repeated tone, as the fakes voice: pglz would shrink it to a small fraction.
             let clip = Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 % 80) })
-            try await store.saveAudio(key: "0123456789abcdef0123456789abcdef", contentType: "audio/wav", bytes: clip)
+            try await store.saveAudio(
+                AudioClip(key: "0123456789abcdef0123456789abcdef", contentType: "audio/wav", bytes: clip))
             let row = try await store.database.raw(
                 "SELECT pg_column_size(bytes) AS stored, octet_length(bytes) AS length FROM audio"
             ).first()

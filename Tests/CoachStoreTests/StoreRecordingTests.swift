@@ -426,7 +426,7 @@ import Testing
             ]
             for item in cases {
                 #expect(try await store.hasAudio(key: item.key) == false)
-                try await store.saveAudio(key: item.key, contentType: item.type, bytes: item.bytes)
+                try await store.saveAudio(AudioClip(key: item.key, contentType: item.type, bytes: item.bytes))
                 #expect(try await store.hasAudio(key: item.key))
             }
             for item in cases {
@@ -443,7 +443,7 @@ import Testing
     @Test(arguments: StoreEngine.available)
     func emptyAudioRoundTrips(engine: StoreEngine) async throws {
         try await engine.withStore { store in
-            try await store.saveAudio(key: "empty", contentType: "audio/wav", bytes: Data())
+            try await store.saveAudio(AudioClip(key: "empty", contentType: "audio/wav", bytes: Data()))
             #expect(try await store.hasAudio(key: "empty"))
             let stored = try #require(try await store.audio(key: "empty"))
             #expect(stored.bytes.isEmpty)
@@ -454,8 +454,8 @@ import Testing
     @Test(arguments: StoreEngine.available)
     func theFirstAudioForAKeyStays(engine: StoreEngine) async throws {
         try await engine.withStore { store in
-            try await store.saveAudio(key: "k", contentType: "audio/wav", bytes: Data([1, 2, 3]))
-            try await store.saveAudio(key: "k", contentType: "audio/mpeg", bytes: Data([9]))
+            try await store.saveAudio(AudioClip(key: "k", contentType: "audio/wav", bytes: Data([1, 2, 3])))
+            try await store.saveAudio(AudioClip(key: "k", contentType: "audio/mpeg", bytes: Data([9])))
             let stored = try #require(try await store.audio(key: "k"))
             #expect(stored.contentType == "audio/wav")
             #expect(stored.bytes == Data([1, 2, 3]))

@@ -23,7 +23,7 @@ import Testing
         try await store.migrate()
         let before = Self.size(path)
         for index in 0..<16 {
-            try await store.saveAudio(key: "clip-\(index)", contentType: "audio/basic", bytes: Self.clip)
+            try await store.saveAudio(AudioClip(key: "clip-\(index)", contentType: "audio/basic", bytes: Self.clip))
         }
         let deadline = ContinuousClock.now + .seconds(10)
         while Self.size(path) < before + (1 << 20), ContinuousClock.now < deadline {
@@ -45,7 +45,7 @@ import Testing
             path: path, checkpointInterval: .milliseconds(50), logger: StoreEngine.quiet)
         try await store.migrate()
         for index in 0..<512 {  // 32 MiB
-            try await store.saveAudio(key: "clip-\(index)", contentType: "audio/basic", bytes: Self.clip)
+            try await store.saveAudio(AudioClip(key: "clip-\(index)", contentType: "audio/basic", bytes: Self.clip))
         }
         #expect(Self.size(path + "-wal") < 36 << 20)
         #expect(try await store.audio(key: "clip-0")?.bytes == Self.clip)

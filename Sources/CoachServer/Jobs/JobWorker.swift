@@ -139,13 +139,9 @@ actor JobWorker {
     func reserve(kind: String) -> JobSlot? {
         guard loop != nil else { return nil }
         let background = !isUrgent(kind)
-        if background {
-            guard inFlight.count + reserved < options.concurrency else { return nil }
-            // Due jobs left in the queue (a question, say) come first: a new transcription must not take
-            // the slot that just freed for them.
-            guard !moreMayBeDue else { return nil }
-            if let cap = backgroundLimit?.current, backgroundInFlight.count + reservedBackground >= cap { return nil }
-        }
+        // Due jobs left in the queue (a question, say) come first: a new transcription must not take
+        // the slot that just freed for them.
+        if background { guard backgroundFits, !moreMayBeDue else { return nil } }
         reserved += 1
         if background { reservedBackground += 1 }
         return JobSlot(worker: id, leaseSeconds: options.leaseSeconds, background: background)
@@ -260,15 +256,21 @@ actor JobWorker {
     }
 
     /// This process queued a job of `kind` for any worker (this one had no room for it): due jobs are
-    /// waiting. Returns whether a claim could take it now. When the background limit is reached for its
-    /// kind, waking the loop would only make an empty claim (under load, a third of all claims were
-    /// those): the next background job to finish wakes it, and so does a limit that grows.
+    /// waiting. Returns whether a claim could take it now. When every slot is taken, or the background
+    /// limit is reached, waking the loop would only make an empty claim (under load, a third of all
+    /// claims were those): the next job to finish wakes it, and so does a limit that grows.
     func noteQueued(kind: String) -> Bool {
         moreMayBeDue = true
         backgroundMayWait = true
         guard loop != nil else { return true }
-        guard inFlight.count + reserved < options.concurrency else { return false }  // a finishing job wakes it
-        guard !isUrgent(kind), let cap = backgroundLimit?.current else { return true }
+        return isUrgent(kind) || backgroundFits
+    }
+
+    /// Whether a job of a non-urgent kind would fit now: a free slot, and the background limit not
+    /// reached. When it would not, a finishing job (or a limit that grows) makes room.
+    private var backgroundFits: Bool {
+        guard inFlight.count + reserved < options.concurrency else { return false }
+        guard let cap = backgroundLimit?.current else { return true }
         return backgroundInFlight.count + reservedBackground < cap
     }
 
