@@ -9,13 +9,17 @@ import TwilioSupport
 
 /// Forwards the simulator's requests to whichever server is current, and restarts the server
 /// (stop, then a new process-like instance on the same database file) right before the request
-/// whose URL contains `trigger`: a restart between two webhooks of one call.
+/// whose URL contains `trigger`: a restart between two webhooks of one call. Like a deployment that
+/// drains, the old server stops once the requests already sent to it (a recording's callbacks, say)
+/// are answered.
 actor RestartingTransport: SimTransport {
     private let inner = HTTPClientTransport()
     private let originalBase: String
     private let trigger: String
     private var current: Task<TestLine, any Error>
     private(set) var restarted = false
+    private var inFlight = 0
+    private var drainWaiters: [CheckedContinuation<Void, Never>] = []
 
     init(line: TestLine, restartBefore trigger: String) {
         self.originalBase = line.baseURL
@@ -31,6 +35,7 @@ actor RestartingTransport: SimTransport {
             let previous = current
             current = Task {
                 let old = try await previous.value
+                await self.drained()
                 try await old.stop()
                 return try await TestLine.start(settings: old.settings, databasePath: old.databasePath)
             }
@@ -38,7 +43,22 @@ actor RestartingTransport: SimTransport {
         let line = try await current.value
         var request = request
         request.url = request.url.replacingOccurrences(of: originalBase, with: line.baseURL)
+        inFlight += 1
+        defer { finished() }
         return try await inner.send(request)
+    }
+
+    private func finished() {
+        inFlight -= 1
+        guard inFlight == 0 else { return }
+        let waiting = drainWaiters
+        drainWaiters = []
+        for waiter in waiting { waiter.resume() }
+    }
+
+    /// Returns once no request is on its way to a server.
+    private func drained() async {
+        while inFlight > 0 { await withCheckedContinuation { drainWaiters.append($0) } }
     }
 }
 
@@ -213,7 +233,7 @@ struct TunnelTransport: SimTransport {
         let key = AudioLibrary.key(voice: "test", text: "hello")
         // The first half of SHA-256("test\nhello") in lowercase hex: keys of stored audio never change.
         #expect(key == "45253e1e24e4fccefdd695e06e94a05c")
-        try await line.store.saveAudio(key: key, contentType: "audio/wav", bytes: wav)
+        try await line.store.saveAudio(AudioClip(key: key, contentType: "audio/wav", bytes: wav))
         let hooks = Webhooks(baseURL: line.baseURL)
         let found = try await hooks.get("/audio/\(key).wav")
         #expect(found.status == 200)
